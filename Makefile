@@ -1,0 +1,25 @@
+# nasgc: build, test, generate, benchmark.
+GO ?= go
+
+.PHONY: build test test-short generate check-generated bench vet fmt-check
+
+build:
+	$(GO) build -o bin/nasgc ./cmd/nasgc
+
+# The default test suite: everything, including the end-to-end tests that
+# build and train generated programs on real MNIST.
+test:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^antlr/'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go' | grep -v '^antlr/'); exit 1; }
+	$(GO) test -timeout 20m ./...
+
+# Quick tests only: skips building and training candidates.
+test-short:
+	$(GO) test -short ./...
+
+# Regenerate the ANTLR parser from antlr/NASG.g4 (needs Java and npm).
+generate:
+	./antlr/generate.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...

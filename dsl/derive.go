@@ -1,0 +1,336 @@
+package dsl
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+)
+
+// Derivation is a derivation tree: the production chosen for a
+// nonterminal and, for every nonterminal occurrence on that production's
+// right side (in preorder), the derivation of that occurrence.
+//
+// Occurrences of a shared nonterminal point at one Derivation.
+type Derivation struct {
+	Prod *Production
+	Kids []*Derivation
+}
+
+// Rule is the nonterminal this derivation derives.
+func (d *Derivation) Rule() *Rule { return d.Prod.Rule }
+
+// Call is an architecture as a functional term: a terminal applied to the
+// calls that fill its slots. Shared names the shared nonterminal a call was
+// derived from, if any.
+type Call struct {
+	Terminal *Terminal
+	Args     []*Call
+	Shared   string
+}
+
+// String renders the functional term, e.g.
+// `Sequential(Residual(conv, id, conv), conv, linear)`.
+func (c *Call) String() string {
+	var b strings.Builder
+	c.write(&b)
+	return b.String()
+}
+
+func (c *Call) write(b *strings.Builder) {
+	b.WriteString(c.Terminal.Name)
+	if c.Terminal.Kind != Topology {
+		return
+	}
+	b.WriteByte('(')
+	for i, a := range c.Args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		a.write(b)
+	}
+	b.WriteByte(')')
+}
+
+// Call returns the architecture the derivation denotes.
+func (d *Derivation) Call() *Call {
+	kids := d.Kids
+	var build func(s *Sym) *Call
+	build = func(s *Sym) *Call {
+		if s.Rule != nil {
+			k := kids[0]
+			kids = kids[1:]
+			c := k.Call()
+			if s.Rule.Shared {
+				c.Shared = s.Rule.Name
+			}
+			return c
+		}
+		c := &Call{Terminal: s.Terminal}
+		for _, a := range s.Args {
+			c.Args = append(c.Args, build(a))
+		}
+		return c
+	}
+	return build(d.Prod.Sym)
+}
+
+// String is the derivation's functional term.
+func (d *Derivation) String() string { return d.Call().String() }
+
+// Sampler draws random derivations. Each production is chosen with
+// probability proportional to its weight among the productions that can
+// still finish within the depth budget: every expansion of a recursive rule
+// uses one unit of MaxDepth, so sampling always terminates.
+type Sampler struct {
+	G        *Grammar
+	MaxDepth int
+	Rand     *rand.Rand
+}
+
+// NewSampler returns a sampler with the grammar's max_depth and a PCG
+// source seeded with seed.
+func NewSampler(g *Grammar, seed uint64) *Sampler {
+	return &Sampler{G: g, MaxDepth: g.Search.MaxDepth, Rand: rand.New(rand.NewPCG(seed, 0x6e617367))}
+}
+
+// Sample derives one architecture from the start symbol.
+func (s *Sampler) Sample() (*Derivation, error) {
+	start := s.G.Start()
+	if start.minBudget > s.MaxDepth {
+		return nil, fmt.Errorf("start symbol %s needs max_depth %d or more, have %d", start.Name, start.minBudget, s.MaxDepth)
+	}
+	shared := map[*Rule]*Derivation{}
+	return s.derive(start, s.MaxDepth, shared), nil
+}
+
+func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation) *Derivation {
+	if d, ok := shared[r]; ok {
+		return d
+	}
+	if r.recursive {
+		budget--
+	}
+	var total float64
+	for _, p := range r.Alts {
+		if p.need() <= budget {
+			total += p.Weight
+		}
+	}
+	x := s.Rand.Float64() * total
+	var chosen *Production
+	for _, p := range r.Alts {
+		if p.need() > budget {
+			continue
+		}
+		chosen = p
+		if x < p.Weight {
+			break
+		}
+		x -= p.Weight
+	}
+	d := &Derivation{Prod: chosen}
+	for _, nt := range chosen.Sym.nonterminals(nil) {
+		d.Kids = append(d.Kids, s.derive(nt, budget, shared))
+	}
+	if r.Shared {
+		shared[r] = d
+	}
+	return d
+}
+
+// TermError says where a hand-written term leaves the search space.
+type TermError struct {
+	Col int // 1-based byte column in the term
+	Msg string
+}
+
+func (e *TermError) Error() string { return fmt.Sprintf("column %d: %s", e.Col, e.Msg) }
+
+// termNode is a parsed functional term before it is matched to the grammar.
+type termNode struct {
+	col  int
+	name string
+	args []*termNode
+}
+
+// ParseTerm reads a functional term such as `Sequential(conv, id, conv)` and
+// finds its derivation from the start symbol. The error says where the
+// term leaves the space.
+func (g *Grammar) ParseTerm(text string) (*Derivation, error) {
+	p := &termParser{src: text}
+	n, err := p.parse()
+	if err != nil {
+		return nil, err
+	}
+	m := &matcher{shared: map[*Rule]*Derivation{}}
+	d := m.rule(g.Start(), n, 0)
+	if d == nil {
+		if m.err == nil {
+			m.err = &TermError{Col: n.col, Msg: fmt.Sprintf("%s cannot derive this term", g.Start().Name)}
+		}
+		return nil, m.err
+	}
+	return d, nil
+}
+
+type termParser struct {
+	src   string
+	i     int
+	depth int
+}
+
+func (p *termParser) skip() {
+	for p.i < len(p.src) && strings.IndexByte(" \t\r\n", p.src[p.i]) >= 0 {
+		p.i++
+	}
+}
+
+func (p *termParser) fail(msg string) error { return &TermError{Col: p.i + 1, Msg: msg} }
+
+func (p *termParser) parse() (*termNode, error) {
+	n, err := p.node()
+	if err != nil {
+		return nil, err
+	}
+	p.skip()
+	if p.i != len(p.src) {
+		return nil, p.fail(fmt.Sprintf("unexpected %q after the term", p.src[p.i:p.i+1]))
+	}
+	return n, nil
+}
+
+func (p *termParser) node() (*termNode, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > 500 {
+		return nil, p.fail("term nested too deeply")
+	}
+	p.skip()
+	start := p.i
+	for p.i < len(p.src) {
+		ch := p.src[p.i]
+		if ch == '_' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || p.i > start && ch >= '0' && ch <= '9' {
+			p.i++
+			continue
+		}
+		break
+	}
+	if p.i == start {
+		if p.i == len(p.src) {
+			return nil, p.fail("expected a name, found the end of the term")
+		}
+		return nil, p.fail(fmt.Sprintf("expected a name, found %q", p.src[p.i:p.i+1]))
+	}
+	n := &termNode{col: start + 1, name: p.src[start:p.i]}
+	p.skip()
+	if p.i < len(p.src) && p.src[p.i] == '(' {
+		p.i++
+		n.args = []*termNode{}
+		for {
+			a, err := p.node()
+			if err != nil {
+				return nil, err
+			}
+			n.args = append(n.args, a)
+			p.skip()
+			if p.i < len(p.src) && p.src[p.i] == ',' {
+				p.i++
+				continue
+			}
+			if p.i < len(p.src) && p.src[p.i] == ')' {
+				p.i++
+				break
+			}
+			return nil, p.fail("expected ',' or ')'")
+		}
+	}
+	return n, nil
+}
+
+// matcher finds a derivation of a term; err keeps the deepest failure.
+type matcher struct {
+	shared map[*Rule]*Derivation
+	err    *TermError
+	errAt  int
+	steps  int
+}
+
+func (m *matcher) failf(n *termNode, depth int, format string, args ...any) {
+	if m.err == nil || depth > m.errAt {
+		m.err = &TermError{Col: n.col, Msg: fmt.Sprintf(format, args...)}
+		m.errAt = depth
+	}
+}
+
+func (m *matcher) rule(r *Rule, n *termNode, depth int) *Derivation {
+	if d, ok := m.shared[r]; ok {
+		if d.String() != termText(n) {
+			m.failf(n, depth, "shared %s is %s elsewhere; every occurrence of a shared nonterminal is the same", r.Name, d.String())
+			return nil
+		}
+		return d
+	}
+	m.steps++
+	if m.steps > 1_000_000 || depth > 1000 {
+		m.failf(n, depth, "term too large to match")
+		return nil
+	}
+	var names []string
+	for _, p := range r.Alts {
+		names = append(names, p.Sym.Name)
+		var kids []*Derivation
+		if m.sym(p.Sym, n, &kids, depth) {
+			d := &Derivation{Prod: p, Kids: kids}
+			if r.Shared {
+				m.shared[r] = d
+			}
+			return d
+		}
+	}
+	m.failf(n, depth, "%s is not an alternative of %s here (alternatives: %s)", n.name, r.Name, strings.Join(names, ", "))
+	return nil
+}
+
+func (m *matcher) sym(s *Sym, n *termNode, kids *[]*Derivation, depth int) bool {
+	if s.Rule != nil {
+		d := m.rule(s.Rule, n, depth+1)
+		if d == nil {
+			return false
+		}
+		*kids = append(*kids, d)
+		return true
+	}
+	if s.Terminal.Name != n.name {
+		return false
+	}
+	if s.Terminal.Kind == Primitive {
+		if n.args != nil {
+			m.failf(n, depth+1, "primitive %s takes no arguments", n.name)
+			return false
+		}
+		return true
+	}
+	if len(n.args) != len(s.Args) {
+		m.failf(n, depth+1, "topology %s takes %d argument(s), got %d", n.name, len(s.Args), len(n.args))
+		return false
+	}
+	mark := len(*kids)
+	for i, a := range s.Args {
+		if !m.sym(a, n.args[i], kids, depth+1) {
+			*kids = (*kids)[:mark]
+			return false
+		}
+	}
+	return true
+}
+
+func termText(n *termNode) string {
+	if n.args == nil {
+		return n.name
+	}
+	parts := make([]string, len(n.args))
+	for i, a := range n.args {
+		parts[i] = termText(a)
+	}
+	return n.name + "(" + strings.Join(parts, ", ") + ")"
+}

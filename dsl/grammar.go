@@ -1,0 +1,171 @@
+package dsl
+
+import (
+	"fmt"
+	"time"
+)
+
+// Grammar is a checked search space: the typed form of a .nasg file that
+// sampling, code generation and search consume. Check builds it; nothing
+// changes it afterwards.
+type Grammar struct {
+	Name     string
+	Filename string
+	Source   []byte
+
+	Input   Shape // channels, height, width of one example
+	Classes int
+
+	Stem []*Op // runtime operations applied before the searched network
+	Head []*Op // and after it
+
+	Terminals map[string]*Terminal // primitives and topologies by name
+	Rules     []*Rule              // in source order; Rules[0] is the start symbol
+
+	Train  TrainSettings
+	Search SearchSettings
+
+	rules map[string]*Rule
+}
+
+// Shape is a tensor shape without the batch axis.
+type Shape struct{ C, H, W int }
+
+func (s Shape) String() string { return fmt.Sprintf("(%d, %d, %d)", s.C, s.H, s.W) }
+
+// Start returns the start symbol's rule.
+func (g *Grammar) Start() *Rule { return g.Rules[0] }
+
+// Rule returns the rule of the nonterminal name, or nil.
+func (g *Grammar) Rule(name string) *Rule { return g.rules[name] }
+
+// Op is one runtime operation of a pipeline, `conv(3, out: 16)`, with its
+// arguments resolved against the operation's signature.
+type Op struct {
+	Pos  Pos
+	Name string
+	Spec *OpSpec
+	Args map[string]float64 // every parameter of Spec, defaults filled in
+}
+
+// Arg returns the value of the named argument as an int.
+func (o *Op) Arg(name string) int { return int(o.Args[name]) }
+
+// TerminalKind tells primitives from topologies.
+type TerminalKind int
+
+const (
+	Primitive TerminalKind = iota // arity 0: an operation on a tensor
+	Topology                      // arity n: how n sub-functions are wired
+)
+
+func (k TerminalKind) String() string {
+	if k == Topology {
+		return "topology"
+	}
+	return "primitive"
+}
+
+// Terminal is a grammar terminal: a primitive (Ops set) or a topology (Topo
+// set).
+type Terminal struct {
+	Pos  Pos
+	Name string
+	Kind TerminalKind
+	Ops  []*Op     // primitive
+	Topo *TopoBody // topology
+}
+
+// Arity is the number of arguments a terminal takes.
+func (t *Terminal) Arity() int {
+	if t.Kind == Topology {
+		return len(t.Topo.Params)
+	}
+	return 0
+}
+
+// TopoBody is a topology's parameters (slots) and its nodes in order; the
+// last node is `out`.
+type TopoBody struct {
+	Params []string
+	Nodes  []*TopoNode
+}
+
+// TopoNode is a named node that sums its terms.
+type TopoNode struct {
+	Name string
+	Sum  []*TopoExpr
+}
+
+// TopoExpr is `in`, a reference to an earlier node (Slot < 0, Ref set), or
+// slot number Slot applied to Args.
+type TopoExpr struct {
+	Slot int
+	Ref  string
+	Args []*TopoExpr
+}
+
+// Rule is a nonterminal and its productions.
+type Rule struct {
+	Pos    Pos
+	Name   string
+	Alts   []*Production
+	Shared bool // derived once per architecture, reused at every occurrence
+
+	recursive bool // on a cycle of rules
+	minBudget int  // smallest depth budget that lets it derive a finite term
+}
+
+// Recursive reports whether the rule can derive itself.
+func (r *Rule) Recursive() bool { return r.recursive }
+
+// Production is one alternative of a rule.
+type Production struct {
+	Pos    Pos
+	Rule   *Rule
+	Index  int
+	Weight float64
+	Sym    *Sym
+}
+
+// Sym is a symbol occurrence on the right side of a production: a
+// nonterminal (Rule set) or a terminal (Terminal set) applied to Args.
+type Sym struct {
+	Pos      Pos
+	Name     string
+	Rule     *Rule
+	Terminal *Terminal
+	Args     []*Sym
+}
+
+// TrainSettings is the training recipe of the `train {}` block.
+type TrainSettings struct {
+	Dataset     string
+	Epochs      int
+	Steps       int
+	Batch       int
+	Subset      int // training images, 0 = all
+	Test        int // test images, 0 = all
+	Optimizer   string
+	LR          float64
+	Momentum    float64
+	WeightDecay float64
+}
+
+// SearchSettings is the `search {}` block.
+type SearchSettings struct {
+	Strategy    string
+	Evaluations int
+	Seed        uint64
+	MaxDepth    int           // bound on nested expansions of recursive rules
+	Timeout     time.Duration // per candidate, training and evaluation
+}
+
+// DefaultTrain and DefaultSearch are the settings a file gets for what its
+// blocks leave out.
+var (
+	DefaultTrain = TrainSettings{Dataset: "mnist", Epochs: 1, Batch: 64, Subset: 2000, Test: 2000,
+		Optimizer: "sgd", LR: 0.05, Momentum: 0.9}
+	DefaultSearch = SearchSettings{Strategy: "random", Evaluations: 6, Seed: 1, MaxDepth: 3,
+		Timeout: 5 * time.Minute}
+)
