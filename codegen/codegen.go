@@ -167,7 +167,7 @@ func (gen *generator) fn(c *dsl.Call) string {
 		if !ok {
 			name = gen.names.fresh(c.Terminal.Name)
 			gen.prims[c.Terminal.Name] = name
-			decl := jen.Commentf("%s is the primitive %s.", name, primitiveDoc(c.Terminal)).Line().Add(gen.pipelineFunc(name, c.Terminal.Ops))
+			decl := comment(fmt.Sprintf("%s is the primitive %s.", name, primitiveDoc(c.Terminal))).Add(gen.pipelineFunc(name, c.Terminal.Ops))
 			gen.order = append(gen.order, decl)
 		}
 		return name
@@ -244,7 +244,7 @@ func (gen *generator) fn(c *dsl.Call) string {
 	if c.Shared != "" {
 		doc = fmt.Sprintf("%s is the shared %s, %s: the same structure at every use, with its own parameters at each.", name, c.Shared, c.String())
 	}
-	gen.order[idx] = jen.Comment(wrap(doc)).Line().Func().Id(name).Params(jen.Id("b").Op("*").Qual(nnPath, "B"), jen.Id("in").Qual(nnPath, "X")).Qual(nnPath, "X").Block(stmts...)
+	gen.order[idx] = comment(doc).Func().Id(name).Params(jen.Id("b").Op("*").Qual(nnPath, "B"), jen.Id("in").Qual(nnPath, "X")).Qual(nnPath, "X").Block(stmts...)
 	return name
 }
 
@@ -325,7 +325,9 @@ func (gen *generator) main() ([]byte, error) {
 	f := jen.NewFile("main")
 	f.HeaderComment(Header)
 	f.ImportName(trainPath, "train")
-	f.PackageComment(wrap(fmt.Sprintf("Command candidate trains one architecture of the search space %s (%s):", g.Name, filepath.Base(g.Filename))))
+	for _, line := range strings.Split(wrap(fmt.Sprintf("Command candidate trains one architecture of the search space %s (%s):", g.Name, filepath.Base(g.Filename))), "\n") {
+		f.PackageComment(line)
+	}
 	f.PackageComment("")
 	f.PackageComment("\t" + gen.call.String())
 	f.PackageComment("")
@@ -450,6 +452,15 @@ func lowerFirst(s string) string {
 		r[j] = unicode.ToLower(r[j])
 	}
 	return string(r)
+}
+
+// comment is a doc comment of // lines, wrapped, followed by a newline.
+func comment(text string) *jen.Statement {
+	s := jen.Null()
+	for _, line := range strings.Split(wrap(text), "\n") {
+		s = s.Comment(line).Line()
+	}
+	return s
 }
 
 // wrap breaks a comment line at about 76 columns.

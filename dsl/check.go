@@ -776,10 +776,10 @@ func sortedKeys[V any](m map[string]V) []string { return mapKeys(m) }
 // closest returns the candidate nearest to name by edit distance, or "" when
 // none is close.
 func closest(name string, candidates []string) string {
-	best, bestD := "", len(name)/2+2
+	best, bestD := "", max(1, len(name)/3)+1
 	sort.Strings(candidates)
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD && c != name {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD && d < len(name) && c != name {
 			best, bestD = c, d
 		}
 	}
