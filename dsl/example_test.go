@@ -1,0 +1,55 @@
+package dsl_test
+
+import (
+	"fmt"
+
+	"github.com/nasgc/nasgc/dsl"
+)
+
+const toy = `space toy
+input  image(1, 28, 28)
+output classes(10)
+head = globalavgpool >> linear
+primitive conv = conv(3) >> batchnorm >> relu
+primitive id   = identity
+topology Sequential(a, b) { out = b(a(in)) }
+topology Residual(a, b)   { out = a(in) + b(in) }
+S -> Sequential(S, S) | Residual(S, S) | conv | id
+search { max_depth 2 }
+`
+
+func ExampleParseAndCheck() {
+	g, diags := dsl.ParseAndCheck("toy.nasg", []byte(toy))
+	fmt.Println(len(diags), "diagnostics; start symbol", g.Start().Name, "recursive:", g.Start().Recursive())
+
+	_, diags = dsl.ParseAndCheck("bad.nasg", []byte(toy+"T -> Sequential(conv)\n"))
+	fmt.Println(diags)
+	// Output:
+	// 0 diagnostics; start symbol S recursive: true
+	// bad.nasg:11:6: topology Sequential takes 2 argument(s), got 1; Sequential is declared with slots (a, b)
+}
+
+func ExampleSampler() {
+	g, _ := dsl.ParseAndCheck("toy.nasg", []byte(toy))
+	s := dsl.NewSampler(g, 1) // the same seed gives the same architectures
+	for range 3 {
+		d, _ := s.Sample()
+		fmt.Println(d)
+	}
+	// Output:
+	// Sequential(id, id)
+	// Residual(id, conv)
+	// Residual(conv, id)
+}
+
+func ExampleGrammar_ParseTerm() {
+	g, _ := dsl.ParseAndCheck("toy.nasg", []byte(toy))
+	d, err := g.ParseTerm("Residual(conv, Sequential(id, conv))")
+	fmt.Println(d, err)
+
+	_, err = g.ParseTerm("Residual(conv, pool)")
+	fmt.Println(err)
+	// Output:
+	// Residual(conv, Sequential(id, conv)) <nil>
+	// column 16: pool is not an alternative of S here (alternatives: Sequential, Residual, conv, id)
+}
