@@ -139,9 +139,9 @@ type ConstraintDecl struct {
 // a measure applied to a name (`count(conv3x3o)`).
 type CExpr struct {
 	Pos   Pos
-	Value *Value  // a number, when set
-	Name  Ident   // a measure, when Value is nil
-	Arg   *Ident  // the measure's argument, if any
+	Value *Value // a number, when set
+	Name  Ident  // a measure, when Value is nil
+	Arg   *Ident // the measure's argument, if any
 }
 
 // RuleDecl is `NT -> ALT | ALT ...`. The first rule's nonterminal is the

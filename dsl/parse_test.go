@@ -858,3 +858,34 @@ func partialProblems(f *File) []string {
 	}
 	return errs
 }
+
+// TestParseConcurrent parses from several goroutines at once: the
+// generated parser shares its DFA cache between parsers.
+func TestParseConcurrent(t *testing.T) {
+	src, err := os.ReadFile("testdata/parse/hnb201.nasg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dumpFile(mustParse(t, src), true)
+	done := make(chan string)
+	for range 4 {
+		go func() {
+			f, _ := Parse("hnb201.nasg", src)
+			done <- dumpFile(f, true)
+		}()
+	}
+	for range 4 {
+		if got := <-done; got != want {
+			t.Error("concurrent parses disagree")
+		}
+	}
+}
+
+func mustParse(t *testing.T, src []byte) *File {
+	t.Helper()
+	f, ds := Parse("t.nasg", src)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	return f
+}
