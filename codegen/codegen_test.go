@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/nasgc/nasgc"
 	"github.com/nasgc/nasgc/dsl"
 )
 
@@ -71,8 +72,8 @@ func TestGolden(t *testing.T) {
 			}
 			got := &txtar.Archive{Comment: ar.Comment}
 			for _, name := range pkg.Names() {
-				if name == "go.sum" {
-					continue // nasgc's own go.sum, verbatim
+				if name == "go.sum" || name == "go.mod" {
+					continue // nasgc's own dependencies; TestGoMod checks go.mod
 				}
 				got.Files = append(got.Files, txtar.File{Name: name, Data: pkg.Files[name]})
 			}
@@ -96,6 +97,32 @@ func TestGolden(t *testing.T) {
 				t.Errorf("golden file has %s, the generator did not write it", name)
 			}
 		})
+	}
+}
+
+func TestGoMod(t *testing.T) {
+	g := loadSpace(t, "toy.nasg")
+	d, _ := g.ParseTerm("conv")
+	pkg, err := Generate(g, d, Options{SourceDir: "/src/nasgc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := string(pkg.Files["go.mod"])
+	for _, want := range []string{
+		"// " + Header + "\n",
+		"\nmodule candidate\n",
+		"\nrequire github.com/nasgc/nasgc v0.0.0-00010101000000-000000000000\n",
+		// Every binary that links gorgonia needs this pin on Go 1.26.
+		"\tgo4.org/unsafe/assume-no-moving-gc v0.0.0-20231121144256-b99613f794b6 // indirect\n",
+		"\tgorgonia.org/gorgonia v0.9.18 // indirect\n",
+		"\nreplace github.com/nasgc/nasgc => /src/nasgc\n",
+	} {
+		if !strings.Contains(mod, want) {
+			t.Errorf("go.mod lacks %q:\n%s", want, mod)
+		}
+	}
+	if string(pkg.Files["go.sum"]) != string(nasgc.GoSum) {
+		t.Error("go.sum is not nasgc's go.sum")
 	}
 }
 
