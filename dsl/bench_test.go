@@ -1,0 +1,41 @@
+package dsl
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkParseCheck parses and checks a space file (SetBytes: MB/s of
+// source).
+func BenchmarkParseCheck(b *testing.B) {
+	for _, name := range []string{"../testdata/spaces/toy.nasg", "testdata/parse/hnb201.nasg"} {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(filepath.Base(name), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				f, ds := Parse(name, src)
+				if ds.HasErrors() {
+					b.Fatal(ds)
+				}
+				Check(f, src) // hnb201 uses operations that come later: diagnostics expected
+			}
+		})
+	}
+}
+
+// BenchmarkSample draws architectures from the toy space at max_depth 3.
+func BenchmarkSample(b *testing.B) {
+	g := toyGrammar(b)
+	s := NewSampler(g, 1)
+	for b.Loop() {
+		d, err := s.Sample()
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = d.String()
+	}
+}
