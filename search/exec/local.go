@@ -121,6 +121,10 @@ func (f *runFailure) Error() string { return f.kind + ": " + f.msg }
 const resultFile = "result.json"
 
 func (l *Local) run(ctx context.Context, dir string) (*result, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
 	threads := l.Threads
 	if threads <= 0 {
 		threads = runtime.NumCPU()
