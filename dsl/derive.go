@@ -85,6 +85,18 @@ type Sampler struct {
 	G        *Grammar
 	MaxDepth int
 	Rand     *rand.Rand
+	// MaxNodes bounds the size of one derivation (default 100,000); a
+	// grammar whose architectures grow past it is reported, not sampled.
+	MaxNodes int
+
+	nodes int
+}
+
+// errTooLarge stops a derivation that grows past MaxNodes.
+type errTooLarge struct{ max int }
+
+func (e errTooLarge) Error() string {
+	return fmt.Sprintf("architecture grows past %d derivation nodes; lower max_depth or make the grammar's topologies smaller", e.max)
 }
 
 // NewSampler returns a sampler with the grammar's max_depth and a PCG
@@ -94,18 +106,34 @@ func NewSampler(g *Grammar, seed uint64) *Sampler {
 }
 
 // Sample derives one architecture from the start symbol.
-func (s *Sampler) Sample() (*Derivation, error) {
+func (s *Sampler) Sample() (d *Derivation, err error) {
 	start := s.G.Start()
 	if start.minBudget > s.MaxDepth {
 		return nil, fmt.Errorf("start symbol %s needs max_depth %d or more, have %d", start.Name, start.minBudget, s.MaxDepth)
 	}
 	shared := map[*Rule]*Derivation{}
+	s.nodes = 0
+	if s.MaxNodes <= 0 {
+		s.MaxNodes = 100_000
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(errTooLarge)
+			if !ok {
+				panic(r)
+			}
+			d, err = nil, e
+		}
+	}()
 	return s.derive(start, s.MaxDepth, shared), nil
 }
 
 func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation) *Derivation {
 	if d, ok := shared[r]; ok {
 		return d
+	}
+	if s.nodes++; s.nodes > s.MaxNodes {
+		panic(errTooLarge{s.MaxNodes})
 	}
 	if r.recursive {
 		budget--

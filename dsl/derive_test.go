@@ -166,3 +166,22 @@ func TestParseTermErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSampleTooLarge(t *testing.T) {
+	g := mustGrammar(t, header+`topology W(a, b, c, d) { out = a(in) + b(in) + c(in) + d(in) }
+S -> W(A, A, A, A)
+A -> W(B, B, B, B)
+B -> W(C, C, C, C)
+C -> W(D, D, D, D)
+D -> W(E, E, E, E)
+E -> W(F, F, F, F)
+F -> W(G, G, G, G)
+G -> W(H, H, H, H)
+H -> W(conv, conv, id, id)
+`)
+	s := NewSampler(g, 1)
+	s.MaxNodes = 10000
+	if _, err := s.Sample(); err == nil || !strings.Contains(err.Error(), "grows past 10000") {
+		t.Fatalf("err = %v", err)
+	}
+}

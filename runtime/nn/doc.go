@@ -1,0 +1,35 @@
+// Package nn builds the neural networks that nasgc's generated programs
+// train, as gorgonia expression graphs.
+//
+// A generated program supplies a [Model]: a function that applies layers to
+// an input through a builder [B]. The same Model is built several times,
+// once into a training graph and once into an evaluation graph with another
+// batch size. A [Net] holds what those graphs share: the parameter values,
+// which the first build creates and every later build reuses, matched by
+// creation order and checked by shape, and the BatchNorm running statistics.
+//
+// The layer set is small and fixed: [B.Conv], [B.BatchNorm], [B.ReLU],
+// [B.Identity], [B.Add], [B.GlobalAvgPool], [B.Linear] and the loss
+// [B.CrossEntropy]. Tensors are NCHW (4-D) or (N, C) (2-D). Every layer is
+// checked against a naive reference and central finite differences in the
+// package tests.
+//
+// Convolution, BatchNorm and ReLU are nn's own gorgonia ops with
+// hand-written gradients. gorgonia v0.9.18's versions are correct but slow
+// (materialised transposes, broadcast copies, BatchNorm statistics that
+// contend for one cache line), and its BatchNorm resets its running
+// statistics whenever a tape machine is created. nn's ops keep their
+// outputs from step to step and share scratch memory per graph; float32
+// matrix products run on an AVX2/FMA micro-kernel written in assembly where
+// the CPU has one, and on gonum's BLAS otherwise. The other layers use
+// gorgonia's ops, avoiding its defects: GlobalAvgPool reduces one axis after
+// a reshape, because GlobalAveragePool2D has no gradient and multi-axis
+// Mean/Sum are wrong above 2×2.
+//
+// Initialisation uses its own seeded PCG generator (math/rand/v2), so the
+// same seed gives the same parameters: gorgonia's initialisers are seeded
+// from the clock, and its He initialisers panic for float32. Parallel work
+// is split so that results do not depend on the number of threads.
+//
+// The package knows nothing of grammars or search; it only builds networks.
+package nn

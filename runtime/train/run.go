@@ -1,0 +1,310 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/nasgc/nasgc/runtime/data"
+)
+
+// Result is the outcome of a run: the one JSON line a program prints.
+type Result struct {
+	Status       string  `json:"status"`            // StatusOK or StatusFailed
+	Failure      string  `json:"failure,omitempty"` // one of the Fail* kinds when failed
+	Error        string  `json:"error,omitempty"`
+	Term         string  `json:"term"`
+	Accuracy     float64 `json:"accuracy"`   // test accuracy in [0, 1]
+	Loss         float64 `json:"loss"`       // mean test cross-entropy
+	TrainLoss    float64 `json:"train_loss"` // mean loss of the last (up to 20) steps
+	Steps        int     `json:"steps"`
+	TrainImages  int     `json:"train_images"`
+	TestImages   int     `json:"test_images"`
+	Seconds      float64 `json:"seconds"` // wall time of the whole run
+	TrainSeconds float64 `json:"train_seconds"`
+	Params       int     `json:"params"`
+	Seed         uint64  `json:"seed"`
+
+	// Beyond the protocol's required fields:
+	FLOPs        int64   `json:"flops"`          // forward FLOPs per image (multiply-add = 2)
+	ImagesPerSec float64 `json:"images_per_sec"` // training throughput
+	EvalSeconds  float64 `json:"eval_seconds"`
+}
+
+// Statuses.
+const (
+	StatusOK     = "ok"
+	StatusFailed = "failed"
+)
+
+// Failure kinds.
+const (
+	FailNaNLoss  = "nan_loss" // the training loss became NaN or infinite
+	FailTimeout  = "timeout"  // Config.TimeLimit or the context's deadline passed
+	FailCrash    = "crash"    // a panic or an error while building or running the network
+	FailData     = "data"     // the dataset could not be loaded
+	FailConfig   = "config"   // settings or program that cannot work
+	FailCanceled = "canceled" // the context was cancelled (e.g. SIGINT, SIGTERM)
+)
+
+// lastSteps is how many final steps TrainLoss averages.
+const lastSteps = 20
+
+// progressEvery is the interval between progress lines.
+const progressEvery = 5 * time.Second
+
+// evalBatch is the batch size of the evaluation graph.
+const evalBatch = 100
+
+// failure is a run that stopped early: kind is one of the Fail* kinds.
+type failure struct {
+	kind string
+	err  error
+}
+
+func (f *failure) Error() string { return f.err.Error() }
+
+func fail(kind string, format string, args ...any) *failure {
+	return &failure{kind, fmt.Errorf(format, args...)}
+}
+
+// Run trains and evaluates p's network with cfg, writing progress lines to
+// log (nil for none). It never panics: every failure, including a panic in
+// the model, is reported in the Result.
+func Run(ctx context.Context, p Program, cfg Config, log io.Writer) (res Result) {
+	start := time.Now()
+	if log == nil {
+		log = io.Discard
+	}
+	res = Result{Status: StatusFailed, Term: p.Term, Seed: cfg.Seed}
+	r := &runner{ctx: ctx, p: p, cfg: cfg, log: log, res: &res, start: start}
+	defer func() {
+		if v := recover(); v != nil {
+			r.setFailure(&failure{FailCrash, fmt.Errorf("panic: %v\n%s", v, panicSite())})
+		}
+		res.Seconds = time.Since(start).Seconds()
+		sanitize(&res)
+	}()
+	if cfg.Threads > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cfg.Threads))
+	}
+	if err := r.run(); err != nil {
+		r.setFailure(err)
+		return res
+	}
+	res.Status = StatusOK
+	return res
+}
+
+// panicSite returns the few stack frames below the panic, without the
+// runtime's and this package's recovery frames.
+func panicSite() string {
+	lines := strings.Split(string(debug.Stack()), "\n")
+	// Skip the goroutine header and frames up to and including runtime/panic.go.
+	for i, l := range lines {
+		if strings.Contains(l, "runtime/panic.go") {
+			lines = lines[i+1:]
+			break
+		}
+	}
+	if len(lines) > 12 {
+		lines = lines[:12]
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+type runner struct {
+	ctx   context.Context
+	p     Program
+	cfg   Config
+	log   io.Writer
+	res   *Result
+	start time.Time
+}
+
+func (r *runner) setFailure(err error) {
+	var f *failure
+	if !errors.As(err, &f) {
+		f = &failure{FailCrash, err}
+	}
+	r.res.Status = StatusFailed
+	r.res.Failure = f.kind
+	r.res.Error = f.err.Error()
+}
+
+func (r *runner) logf(format string, args ...any) {
+	fmt.Fprintf(r.log, format+"\n", args...)
+}
+
+// check returns the failure to report if the run must stop now, or nil.
+func (r *runner) check() *failure {
+	if r.cfg.TimeLimit > 0 {
+		if el := time.Since(r.start); el > r.cfg.TimeLimit {
+			return fail(FailTimeout, "time limit %v exceeded after %.1fs", r.cfg.TimeLimit, el.Seconds())
+		}
+	}
+	if err := r.ctx.Err(); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fail(FailTimeout, "deadline exceeded after %.1fs", time.Since(r.start).Seconds())
+		}
+		cause := context.Cause(r.ctx)
+		return fail(FailCanceled, "canceled after %.1fs: %v", time.Since(r.start).Seconds(), cause)
+	}
+	return nil
+}
+
+func (r *runner) run() error {
+	cfg, p := r.cfg, r.p
+	if err := p.validate(); err != nil {
+		return &failure{FailConfig, err}
+	}
+	if err := cfg.Validate(); err != nil {
+		return &failure{FailConfig, err}
+	}
+	if f := r.check(); f != nil {
+		return f
+	}
+	trainSet, testSet, err := loadData(cfg, p)
+	if err != nil {
+		return err
+	}
+	r.res.TrainImages, r.res.TestImages = trainSet.Len(), testSet.Len()
+	if trainSet.Len() < cfg.Batch {
+		return fail(FailConfig, "%d training images are fewer than one batch of %d", trainSet.Len(), cfg.Batch)
+	}
+
+	s, err := newSession(p, cfg.Seed, cfg.Batch, min(evalBatch, testSet.Len()))
+	if err != nil {
+		return &failure{FailCrash, err}
+	}
+	defer s.close()
+	r.res.Params = s.net.NumParams()
+	r.res.FLOPs = s.net.FLOPs()
+
+	batches := data.NewBatches(trainSet.Len(), cfg.Batch, cfg.Seed)
+	steps := cfg.Steps
+	if steps <= 0 {
+		steps = cfg.Epochs * batches.PerEpoch()
+	}
+	r.logf("train: %s: %d params, %.1f MFLOP/img, %d train / %d test images, %d steps of %d",
+		p.Term, r.res.Params, float64(r.res.FLOPs)/1e6, trainSet.Len(), testSet.Len(), steps, cfg.Batch)
+
+	opt := &SGD{LR: cfg.LR, Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay}
+	if err := r.train(s, trainSet, batches, steps, opt); err != nil {
+		return err
+	}
+	evalStart := time.Now()
+	acc, loss, err := s.evaluate(testSet, r.check)
+	r.res.EvalSeconds = time.Since(evalStart).Seconds()
+	if err != nil {
+		return err
+	}
+	r.res.Accuracy, r.res.Loss = acc, loss
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return fail(FailNaNLoss, "test loss is %v", loss)
+	}
+	r.logf("train: done: test accuracy %.4f, loss %.4f, %.1fs (train %.1fs, eval %.1fs)",
+		acc, loss, time.Since(r.start).Seconds(), r.res.TrainSeconds, r.res.EvalSeconds)
+	return nil
+}
+
+// train runs the SGD steps, recording progress in r.res.
+func (r *runner) train(s *session, set *data.Set, batches *data.Batches, steps int, opt *SGD) error {
+	t0 := time.Now()
+	lastLog := t0
+	logSteps := 0
+	recent := make([]float64, 0, lastSteps)
+	defer func() {
+		el := time.Since(t0).Seconds()
+		r.res.TrainSeconds = el
+		if el > 0 {
+			r.res.ImagesPerSec = float64(r.res.Steps*r.cfg.Batch) / el
+		}
+		r.res.TrainLoss = mean(recent)
+	}()
+	for step := 0; step < steps; step++ {
+		if f := r.check(); f != nil {
+			return f
+		}
+		idx, epoch := batches.Next()
+		loss, err := s.step(set, idx, opt)
+		if err != nil {
+			return &failure{FailCrash, fmt.Errorf("step %d: %w", step+1, err)}
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return fail(FailNaNLoss, "training loss is %v at step %d", loss, step+1)
+		}
+		r.res.Steps = step + 1
+		if len(recent) == lastSteps {
+			recent = append(recent[:0], recent[1:]...)
+		}
+		recent = append(recent, loss)
+		if now := time.Now(); now.Sub(lastLog) >= progressEvery || step == steps-1 {
+			ips := float64((step+1-logSteps)*r.cfg.Batch) / now.Sub(lastLog).Seconds()
+			r.logf("train: step %d/%d epoch %d loss %.4f (last %d: %.4f) %.1f img/s %.0fs",
+				step+1, steps, epoch+1, loss, len(recent), mean(recent), ips, now.Sub(r.start).Seconds())
+			lastLog, logSteps = now, step+1
+		}
+	}
+	return nil
+}
+
+func mean(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+// loadData returns the training subset and the test subset.
+func loadData(cfg Config, p Program) (train, test *data.Set, err error) {
+	switch cfg.Dataset {
+	case DatasetMNIST:
+		dir := cfg.DataDir
+		if dir == "" {
+			if dir, err = data.FindMNIST(); err != nil {
+				return nil, nil, &failure{FailData, err}
+			}
+		}
+		if train, test, err = data.MNIST(dir); err != nil {
+			return nil, nil, &failure{FailData, err}
+		}
+	case DatasetSynthetic:
+		n, m := cfg.Subset, cfg.Test
+		if n == 0 {
+			n = SyntheticTrain
+		}
+		if m == 0 {
+			m = SyntheticTest
+		}
+		// Fixed data seeds: the training seed changes the model, not the task.
+		train = data.Synthetic(n, p.Input[0], p.Input[1], p.Input[2], p.Classes, 1)
+		test = data.Synthetic(m, p.Input[0], p.Input[1], p.Input[2], p.Classes, 2)
+	}
+	if train.Shape() != p.Input || train.Classes != p.Classes {
+		return nil, nil, fail(FailConfig, "the program expects %v images in %d classes, but dataset %s has %v images in %d classes",
+			p.Input, p.Classes, cfg.Dataset, train.Shape(), train.Classes)
+	}
+	// The test subset does not depend on the seed, so that every run is
+	// scored on the same images.
+	return train.Subset(cfg.Subset, cfg.Seed), test.Subset(cfg.Test, 0), nil
+}
+
+// sanitize replaces non-finite numbers, which JSON cannot carry, by -1.
+func sanitize(r *Result) {
+	for _, f := range []*float64{&r.Accuracy, &r.Loss, &r.TrainLoss, &r.Seconds, &r.TrainSeconds, &r.ImagesPerSec, &r.EvalSeconds} {
+		if math.IsNaN(*f) || math.IsInf(*f, 0) {
+			*f = -1
+		}
+	}
+}
