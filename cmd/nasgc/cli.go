@@ -136,10 +136,9 @@ func newCheckCmd(stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			if arch != "" {
-				d, err := g.ParseTerm(arch)
+				d, err := derivation(g, arch, 0, stderr)
 				if err != nil {
-					fmt.Fprintf(stderr, "--arch: %v\n  %s\n  %s^\n", err, arch, strings.Repeat(" ", termCol(err)-1))
-					return errPrinted
+					return err
 				}
 				fmt.Fprintf(stdout, "%s is in the space %s\n", d, g.Name)
 				return nil
