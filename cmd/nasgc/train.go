@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nasgc/nasgc"
+	"github.com/nasgc/nasgc/codegen"
+	"github.com/nasgc/nasgc/dsl"
+	"github.com/nasgc/nasgc/search"
+	"github.com/nasgc/nasgc/search/exec"
+	"github.com/spf13/cobra"
+)
+
+// trainFlags override the file's train {} block.
+type trainFlags struct {
+	epochs, steps, subset, test, batch int
+	lr                                 float64
+}
+
+func (f *trainFlags) register(cmd *cobra.Command) {
+	cmd.Flags().IntVar(&f.epochs, "epochs", -1, "training epochs (overrides the train block)")
+	cmd.Flags().IntVar(&f.steps, "steps", -1, "training steps; when set, replaces epochs")
+	cmd.Flags().IntVar(&f.subset, "subset", -1, "number of training images (0 = all)")
+	cmd.Flags().IntVar(&f.test, "test", -1, "number of test images (0 = all)")
+	cmd.Flags().IntVar(&f.batch, "batch", -1, "batch size")
+	cmd.Flags().Float64Var(&f.lr, "lr", -1, "learning rate")
+}
+
+// apply returns a copy of g whose training recipe has the flags' values.
+func (f *trainFlags) apply(cmd *cobra.Command, g *dsl.Grammar) (*dsl.Grammar, error) {
+	c := *g
+	t := &c.Train
+	set := func(name string) bool { return cmd.Flags().Changed(name) }
+	check := func(name string, v, min int) error {
+		if v < min {
+			return usageError{fmt.Errorf("--%s must be >= %d, got %d", name, min, v)}
+		}
+		return nil
+	}
+	if set("epochs") {
+		if err := check("epochs", f.epochs, 0); err != nil {
+			return nil, err
+		}
+		t.Epochs, t.Steps = f.epochs, 0
+	}
+	if set("steps") {
+		if err := check("steps", f.steps, 0); err != nil {
+			return nil, err
+		}
+		t.Steps = f.steps
+	}
+	if set("subset") {
+		if err := check("subset", f.subset, 0); err != nil {
+			return nil, err
+		}
+		t.Subset = f.subset
+	}
+	if set("test") {
+		if err := check("test", f.test, 0); err != nil {
+			return nil, err
+		}
+		t.Test = f.test
+	}
+	if set("batch") {
+		if err := check("batch", f.batch, 1); err != nil {
+			return nil, err
+		}
+		t.Batch = f.batch
+	}
+	if set("lr") {
+		if !(f.lr > 0) {
+			return nil, usageError{fmt.Errorf("--lr must be > 0, got %g", f.lr)}
+		}
+		t.LR = f.lr
+	}
+	if t.Epochs == 0 && t.Steps == 0 {
+		return nil, usageError{errors.New("nothing to train: set --epochs or --steps to at least 1")}
+	}
+	return &c, nil
+}
+
+// derivation returns the architecture named by --arch, or a sampled one.
+func derivation(g *dsl.Grammar, arch string, seed uint64, stderr io.Writer) (*dsl.Derivation, error) {
+	if arch != "" {
+		d, err := g.ParseTerm(arch)
+		if err != nil {
+			fmt.Fprintf(stderr, "--arch: %v\n  %s\n  %s^\n", err, arch, strings.Repeat(" ", termCol(err)-1))
+			return nil, errPrinted
+		}
+		return d, nil
+	}
+	return dsl.NewSampler(g, seed).Sample()
+}
+
+func newGenCmd(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		arch, out string
+		seed      uint64
+		tf        trainFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "gen FILE.nasg [--arch TERM] -o DIR",
+		Short: "Write the Go program of one architecture (sampled unless --arch is given)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageError{errors.New("gen needs -o DIR")}
+			}
+			g, err := load(args[0], stderr)
+			if err != nil {
+				return err
+			}
+			if g, err = tf.apply(cmd, g); err != nil {
+				return err
+			}
+			d, err := derivation(g, arch, seed, stderr)
+			if err != nil {
+				return err
+			}
+			srcDir, err := nasgc.SourceDir()
+			if err != nil {
+				return err
+			}
+			pkg, err := codegen.Generate(g, d, codegen.Options{SourceDir: srcDir})
+			if err != nil {
+				return err
+			}
+			if err := pkg.Write(out); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s\nwrote %s (%s); build it with: cd %s && go build\n", d, out, strings.Join(pkg.Names(), ", "), out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&arch, "arch", "", "the architecture as a functional term, e.g. 'Sequential(conv, id, linear)'")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "directory to write the package into")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed for sampling when --arch is not given")
+	tf.register(cmd)
+	return cmd
+}
+
+func newTrainCmd(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		arch, out string
+		seed      uint64
+		timeout   time.Duration
+		threads   int
+		tf        trainFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "train (DIR | FILE.nasg --arch TERM)",
+		Short: "Build and run a generated program and print its result",
+		Long: `train builds a generated program and runs it. Given a directory written by
+'nasgc gen', it builds and runs that program; given a .nasg file, it first
+generates the program of --arch (or of a sampled architecture) into -o DIR.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			target := args[0]
+			if st, err := os.Stat(target); err == nil && st.IsDir() {
+				if arch != "" {
+					return usageError{errors.New("--arch goes with a .nasg file, not a directory")}
+				}
+				return trainDir(ctx, cmd, target, tf, timeout, threads, stdout, stderr)
+			}
+			g, err := load(target, stderr)
+			if err != nil {
+				return err
+			}
+			if g, err = tf.apply(cmd, g); err != nil {
+				return err
+			}
+			d, err := derivation(g, arch, seed, stderr)
+			if err != nil {
+				return err
+			}
+			srcDir, err := nasgc.SourceDir()
+			if err != nil {
+				return err
+			}
+			if out == "" {
+				if out, err = os.MkdirTemp("", "nasgc-train-"); err != nil {
+					return err
+				}
+			}
+			if timeout == 0 {
+				timeout = g.Search.Timeout
+			}
+			fmt.Fprintf(stderr, "training %s in %s\n", d, out)
+			l := &exec.Local{Grammar: g, SourceDir: srcDir, Threads: threads, Timeout: timeout, Log: stderr}
+			t := &search.Trial{ID: 1, Term: d.String(), Dir: out}
+			l.Evaluate(ctx, t, d)
+			search.WriteTable(stdout, &search.Run{Dir: out, Trials: []*search.Trial{t}})
+			if !t.OK() {
+				fmt.Fprintf(stderr, "training failed (%s): %s\n", t.Failure, t.Error)
+				return errPrinted
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&arch, "arch", "", "the architecture as a functional term")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "directory for the generated program (default: a new temporary directory)")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed for sampling when --arch is not given")
+	cmd.Flags().DurationVar(&timeout, "timeout", 0, "time limit for training and testing (default: the file's search timeout)")
+	cmd.Flags().IntVar(&threads, "threads", 0, "threads for the candidate (default: all cores)")
+	tf.register(cmd)
+	return cmd
+}
+
+// trainDir builds a generated package and runs it with the flags given,
+// passing its output through.
+func trainDir(ctx context.Context, cmd *cobra.Command, dir string, tf trainFlags, timeout time.Duration, threads int, stdout, stderr io.Writer) error {
+	if _, err := os.Stat(filepath.Join(dir, "main.go")); err != nil {
+		return fmt.Errorf("%s holds no generated program (no main.go); write one with nasgc gen", dir)
+	}
+	fmt.Fprintf(stderr, "building %s\n", dir)
+	if out, err := exec.Build(ctx, dir); err != nil {
+		fmt.Fprintf(stderr, "%s: build failed:\n%s", dir, out)
+		return errPrinted
+	}
+	var args []string
+	flagArg := func(name, cflag string, v any) {
+		if cmd.Flags().Changed(name) {
+			args = append(args, fmt.Sprintf("-%s=%v", cflag, v))
+		}
+	}
+	flagArg("epochs", "epochs", tf.epochs)
+	flagArg("steps", "steps", tf.steps)
+	flagArg("subset", "subset", tf.subset)
+	flagArg("test", "test", tf.test)
+	flagArg("batch", "batch", tf.batch)
+	flagArg("lr", "lr", tf.lr)
+	flagArg("timeout", "time-limit", timeout)
+	flagArg("threads", "threads", threads)
+	bin, err := filepath.Abs(filepath.Join(dir, exec.BinaryName))
+	if err != nil {
+		return err
+	}
+	c := execCommand(ctx, bin, args...)
+	c.Dir = dir
+	c.Stdout, c.Stderr = stdout, stderr
+	if err := c.Run(); err != nil {
+		return errPrinted // the program printed its result and failure
+	}
+	return nil
+}
