@@ -43,9 +43,10 @@ func sourceDir(t testing.TB) string {
 	return dir
 }
 
-// TestGolden compares generated packages with testdata/*.txtar. Each archive's
-// comment is "SPACE.nasg\nTERM"; its files are the expected output, with
-// nasgc's source directory written as /NASGC.
+// TestGolden compares generated packages with testdata/*.txtar. Each
+// archive's comment is the architecture's term; its file space.nasg is the
+// space, and its other files are the expected output (go.mod and go.sum,
+// which hold nasgc's own dependencies, are checked by TestGoMod instead).
 func TestGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.txtar")
 	if len(files) == 0 {
@@ -57,12 +58,20 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			lines := strings.Split(strings.TrimSpace(string(ar.Comment)), "\n")
-			if len(lines) != 2 {
-				t.Fatalf("comment must be SPACE.nasg and TERM on two lines, got %q", ar.Comment)
+			want := map[string][]byte{}
+			for _, f := range ar.Files {
+				want[f.Name] = f.Data
 			}
-			g := loadSpace(t, lines[0])
-			d, err := g.ParseTerm(lines[1])
+			space, ok := want["space.nasg"]
+			if !ok {
+				t.Fatal("the archive has no space.nasg")
+			}
+			delete(want, "space.nasg")
+			g, ds := dsl.ParseAndCheck("space.nasg", space)
+			if ds.HasErrors() {
+				t.Fatal(ds)
+			}
+			d, err := g.ParseTerm(strings.TrimSpace(string(ar.Comment)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,12 +79,11 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := &txtar.Archive{Comment: ar.Comment}
+			got := &txtar.Archive{Comment: ar.Comment, Files: []txtar.File{{Name: "space.nasg", Data: space}}}
 			for _, name := range pkg.Names() {
-				if name == "go.sum" || name == "go.mod" {
-					continue // nasgc's own dependencies; TestGoMod checks go.mod
+				if name != "go.mod" && name != "go.sum" {
+					got.Files = append(got.Files, txtar.File{Name: name, Data: pkg.Files[name]})
 				}
-				got.Files = append(got.Files, txtar.File{Name: name, Data: pkg.Files[name]})
 			}
 			if update {
 				if err := os.WriteFile(file, txtar.Format(got), 0o644); err != nil {
@@ -83,11 +91,7 @@ func TestGolden(t *testing.T) {
 				}
 				return
 			}
-			want := map[string][]byte{}
-			for _, f := range ar.Files {
-				want[f.Name] = f.Data
-			}
-			for _, f := range got.Files {
+			for _, f := range got.Files[1:] {
 				if !bytes.Equal(f.Data, want[f.Name]) {
 					t.Errorf("%s differs from the golden file (NASGC_UPDATE=1 go test ./codegen updates it):\n%s", f.Name, f.Data)
 				}
