@@ -86,6 +86,9 @@ func Generate(g *dsl.Grammar, d *dsl.Derivation, opts Options) (*Package, error)
 		return nil, errors.New("codegen: Options.SourceDir is empty")
 	}
 	call := d.Call()
+	if err := supported(g, call); err != nil {
+		return nil, err
+	}
 	gen := &generator{g: g, call: call, names: newNamer(g), funcs: map[*dsl.Call]string{}, shared: map[string]string{}, prims: map[string]string{}}
 	model, err := gen.model()
 	if err != nil {
@@ -480,4 +483,43 @@ func wrap(s string) string {
 	}
 	lines = append(lines, cur)
 	return strings.Join(lines, "\n")
+}
+
+// supported reports the first operation or binary slot of the
+// architecture (stem and head included) that the runtime does not
+// implement yet. The checker accepts them; only code generation cannot.
+func supported(g *dsl.Grammar, call *dsl.Call) error {
+	check := func(ops []*dsl.Op, where string) error {
+		for _, op := range ops {
+			if !op.Spec.Runtime {
+				return fmt.Errorf("operation %s is not in the runtime yet (space %s, %s); gen, train and search need it", op.Name, g.Name, where)
+			}
+		}
+		return nil
+	}
+	if err := check(g.Stem, "stem"); err != nil {
+		return err
+	}
+	if err := check(g.Head, "head"); err != nil {
+		return err
+	}
+	var walk func(c *dsl.Call) error
+	walk = func(c *dsl.Call) error {
+		t := c.Terminal
+		if t.Kind == dsl.Primitive {
+			return check(t.Ops, "primitive "+t.Name)
+		}
+		for i, n := range t.Topo.SlotInputs {
+			if n != 1 {
+				return fmt.Errorf("topology %s applies its slot %s to %d tensors; binary slots are not in the runtime yet (space %s); gen, train and search need them", t.Name, t.Topo.Params[i], n, g.Name)
+			}
+		}
+		for _, a := range c.Args {
+			if err := walk(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(call)
 }

@@ -246,3 +246,30 @@ func TestGeneratedProgramTrains(t *testing.T) {
 		t.Errorf("accuracy %.3f after 30 steps", res.Accuracy)
 	}
 }
+
+// TestUnsupportedOperation: the checker accepts operations the runtime
+// does not have yet; Generate refuses them with an error that names the
+// operation, the space and the primitive, instead of emitting code.
+func TestUnsupportedOperation(t *testing.T) {
+	tests := []struct {
+		space, arch, want string
+	}{
+		{"hnb201.nasg", "Linear3(Linear3(Linear2(Cell(id, id, id, id, id, avg_pool), Cell(id, id, id, id, id, id)), Linear2(Cell(id, id, id, id, id, id), Cell(id, id, id, id, id, id)), Linear2(Cell(id, id, id, id, id, id), resBlock)), " +
+			"Linear3(Linear2(Cell(id, id, id, id, id, id), Cell(id, id, id, id, id, id)), Linear2(Cell(id, id, id, id, id, id), Cell(id, id, id, id, id, id)), Linear2(Cell(id, id, id, id, id, id), resBlock)), " +
+			"Linear3(Linear2(Cell(id, id, id, id, id, id), Cell(id, id, id, id, id, id)), Linear2(Cell(id, id, id, id, id, id), Cell(id, id, id, id, id, id)), Cell(id, id, id, id, id, id)))",
+			"operation avgpool is not in the runtime yet (space hnb201, primitive avg_pool); gen, train and search need it"},
+		{"actfn.nasg", "Binary(add, Unary(id), Unary(id))",
+			"topology Binary applies its slot op to 2 tensors; binary slots are not in the runtime yet (space actfn); gen, train and search need them"},
+	}
+	for _, tt := range tests {
+		g := loadSpace(t, tt.space)
+		d, err := g.ParseTerm(tt.arch)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.space, err)
+		}
+		pkg, err := Generate(g, d, Options{SourceDir: sourceDir(t)})
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: Generate = %v, %v; want error %q", tt.space, pkg != nil, err, tt.want)
+		}
+	}
+}

@@ -9,7 +9,7 @@ import (
 // BenchmarkParseCheck parses and checks a space file (SetBytes: MB/s of
 // source).
 func BenchmarkParseCheck(b *testing.B) {
-	for _, name := range []string{"../testdata/spaces/toy.nasg", "testdata/parse/hnb201.nasg"} {
+	for _, name := range []string{"../testdata/spaces/toy.nasg", "../testdata/spaces/hnb201.nasg", "../testdata/spaces/darts.nasg"} {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			b.Fatal(err)
@@ -21,9 +21,43 @@ func BenchmarkParseCheck(b *testing.B) {
 				if ds.HasErrors() {
 					b.Fatal(ds)
 				}
-				Check(f, src) // hnb201 uses operations that come later: diagnostics expected
+				if g, ds := Check(f, src); g == nil {
+					b.Fatal(ds)
+				}
 			}
 		})
+	}
+}
+
+// BenchmarkCheck checks hnb201.nasg, parsed once: the checker alone,
+// shape and connectivity passes included.
+func BenchmarkCheck(b *testing.B) {
+	name := "../testdata/spaces/hnb201.nasg"
+	src, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, ds := Parse(name, src)
+	if ds.HasErrors() {
+		b.Fatal(ds)
+	}
+	for b.Loop() {
+		if g, ds := Check(f, src); g == nil {
+			b.Fatal(ds)
+		}
+	}
+}
+
+// BenchmarkFormat formats hnb201.nasg, parsed once.
+func BenchmarkFormat(b *testing.B) {
+	name := "../testdata/spaces/hnb201.nasg"
+	src, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, _ := Parse(name, src)
+	for b.Loop() {
+		Format(f, src)
 	}
 }
 

@@ -58,6 +58,7 @@ func (c *checker) check(f *File) {
 		stem, head             *PipelineDecl
 		rules                  []*RuleDecl
 		shared                 []*SharedDecl
+		constraints            []*ConstraintDecl
 		trainBlock, searchBlok *BlockDecl
 	)
 	once := func(what string, prev Pos, pos Pos) bool {
@@ -101,7 +102,7 @@ func (c *checker) check(f *File) {
 			}
 		case *PrimitiveDecl:
 			if c.declare(d.Name, "primitive") {
-				ops := c.pipeline(d.Ops, "primitive "+d.Name.Name)
+				ops := c.pipeline(d.Ops, "primitive "+d.Name.Name, true)
 				c.g.Terminals[d.Name.Name] = &Terminal{Pos: d.Name.Pos, Name: d.Name.Name, Kind: Primitive, Ops: ops}
 			}
 		case *TopologyDecl:
@@ -112,7 +113,7 @@ func (c *checker) check(f *File) {
 		case *SharedDecl:
 			shared = append(shared, d)
 		case *ConstraintDecl:
-			c.warnf(d.Pos, "this version of nasgc does not enforce constraints yet", "constraint ignored")
+			constraints = append(constraints, d)
 		case *RuleDecl:
 			if prev, ok := c.g.rules[d.Name.Name]; ok {
 				c.errorf(d.Name.Pos, fmt.Sprintf("put all alternatives of %s in one rule with | (the first is at %s)", d.Name.Name, prev.Pos), "nonterminal %s has a second rule", d.Name.Name)
@@ -145,10 +146,10 @@ func (c *checker) check(f *File) {
 	}
 	c.io(input, output)
 	if stem != nil {
-		c.g.Stem = c.pipeline(stem.Ops, "stem")
+		c.g.Stem = c.pipeline(stem.Ops, "stem", false)
 	}
 	if head != nil {
-		c.g.Head = c.pipeline(head.Ops, "head")
+		c.g.Head = c.pipeline(head.Ops, "head", false)
 	} else {
 		c.errorf(Pos{Line: 1, Col: 1}, "add e.g. `head = globalavgpool >> linear` so the network ends in class scores", "missing head")
 	}
@@ -176,11 +177,21 @@ func (c *checker) check(f *File) {
 	if searchBlok != nil {
 		c.search(searchBlok)
 	}
+	c.constraints(constraints)
 	if c.ds.HasErrors() {
 		return
 	}
 	c.unused()
 	c.termination()
+	if c.ds.HasErrors() {
+		return
+	}
+	c.inputs()
+	c.zeros()
+	if c.ds.HasErrors() {
+		return
+	}
+	c.shapes()
 }
 
 // declare registers a terminal or nonterminal name and reports duplicates.
@@ -266,20 +277,26 @@ func valuePos(v *Value) Pos {
 	return v.Pos
 }
 
-// pipeline resolves runtime operations against their signatures.
-func (c *checker) pipeline(calls []*OpCall, where string) []*Op {
+// pipeline resolves runtime operations against their signatures. Only
+// the first operation of a primitive may be binary (where is then a
+// primitive and binaryOK is true).
+func (c *checker) pipeline(calls []*OpCall, where string, binaryOK bool) []*Op {
 	var ops []*Op
-	for _, call := range calls {
+	for k, call := range calls {
 		spec := Ops[call.Name.Name]
 		if spec == nil {
-			hint := "known operations: " + opNames()
+			hint := "docs/language.md lists the operations"
 			if s := closest(call.Name.Name, mapKeys(Ops)); s != "" {
-				hint = fmt.Sprintf("did you mean %s? (known operations: %s)", s, opNames())
+				hint = fmt.Sprintf("did you mean %s? (docs/language.md lists the operations)", s)
 			}
 			c.errorf(call.Name.Pos, hint, "unknown operation %q in %s", call.Name.Name, where)
 			continue
 		}
-		op := &Op{Pos: call.Pos, Name: spec.Name, Spec: spec, Args: map[string]float64{}}
+		if spec.Arity() == 2 && (k > 0 || !binaryOK) {
+			hint := "a binary operation can only start a primitive's pipeline: `primitive " + spec.Name + " = " + spec.Name + "`, applied by a binary slot such as op(u1(in), u2(in))"
+			c.errorf(call.Name.Pos, hint, "%s takes two tensors and cannot be used here in %s", spec.Name, where)
+		}
+		op := &Op{Pos: call.Pos, Name: spec.Name, Spec: spec, Args: map[string]float64{}, Text: map[string]string{}}
 		set := map[string]bool{}
 		for i, a := range call.Args {
 			var p *OpParam
@@ -305,19 +322,55 @@ func (c *checker) pipeline(calls []*OpCall, where string) []*Op {
 				continue
 			}
 			set[p.Name] = true
-			op.Args[p.Name] = float64(c.intValue(a.Value, int(p.Min), spec.Name+" "+p.Name))
+			switch p.Kind {
+			case FloatParam:
+				op.Args[p.Name] = c.anyFloat(a.Value, spec.Name+" "+p.Name)
+			case EnumParam:
+				op.Text[p.Name] = c.choice(a.Value, p.Choices, spec.Name+" "+p.Name)
+			default:
+				op.Args[p.Name] = float64(c.intValue(a.Value, int(p.Min), spec.Name+" "+p.Name))
+			}
 		}
 		for _, p := range spec.Params {
 			if !set[p.Name] {
 				if p.Required {
 					c.errorf(call.Pos, signature(spec), "%s needs its argument %s", spec.Name, p.Name)
 				}
-				op.Args[p.Name] = p.Default
+				if p.Kind == EnumParam {
+					op.Text[p.Name] = p.Choices[0]
+				} else {
+					op.Args[p.Name] = p.Default
+				}
 			}
 		}
 		ops = append(ops, op)
 	}
 	return ops
+}
+
+// anyFloat reads a plain number of any sign.
+func (c *checker) anyFloat(v *Value, what string) float64 {
+	if v == nil || v.Kind != NumberValue || v.Unit != "" || math.IsInf(v.Num, 0) || math.IsNaN(v.Num) {
+		c.errorf(valuePos(v), "write a plain number such as 0.5", "%s must be a number", what)
+		return 0
+	}
+	return v.Num
+}
+
+// choice reads a name or string out of choices.
+func (c *checker) choice(v *Value, choices []string, what string) string {
+	hint := "write one of " + strings.Join(choices, ", ")
+	if v == nil || (v.Kind != StringValue && v.Kind != IdentValue) {
+		c.errorf(valuePos(v), hint, "%s must be a name", what)
+		return choices[0]
+	}
+	for _, ch := range choices {
+		if v.Text == ch {
+			return ch
+		}
+	}
+	c.errorf(v.Pos, hint, "%s cannot be %q", what, v.Text)
+	return choices[0]
 }
 
 func signature(spec *OpSpec) string {
@@ -326,7 +379,9 @@ func signature(spec *OpSpec) string {
 	}
 	var ps []string
 	for _, p := range spec.Params {
-		if p.Required {
+		if p.Kind == EnumParam {
+			ps = append(ps, fmt.Sprintf("%s: %s", p.Name, strings.Join(p.Choices, "|")))
+		} else if p.Required {
 			ps = append(ps, p.Name)
 		} else {
 			ps = append(ps, fmt.Sprintf("%s: %g", p.Name, p.Default))
@@ -358,9 +413,11 @@ func (c *checker) headEndsInLinear() {
 func (c *checker) topology(d *TopologyDecl) *TopoBody {
 	body := &TopoBody{}
 	slots := map[string]int{}
+	dups := map[int]bool{}
 	for i, p := range d.Params {
 		if _, dup := slots[p.Name]; dup {
 			c.errorf(p.Pos, "give every slot its own name", "slot %s appears twice in topology %s", p.Name, d.Name.Name)
+			dups[i] = true
 			continue
 		}
 		if p.Name == "in" || p.Name == "out" {
@@ -369,6 +426,7 @@ func (c *checker) topology(d *TopologyDecl) *TopoBody {
 		slots[p.Name] = i
 		body.Params = append(body.Params, p.Name)
 	}
+	body.SlotInputs = make([]int, len(d.Params))
 	nodes := map[string]bool{"in": true}
 	slotUsed := make([]bool, len(d.Params))
 	var expr func(e *NodeExpr) *TopoExpr
@@ -389,8 +447,13 @@ func (c *checker) topology(d *TopologyDecl) *TopoBody {
 			c.errorf(e.Name.Pos, hint, "%s is not a slot of topology %s", e.Name.Name, d.Name.Name)
 			return &TopoExpr{Slot: -1, Ref: "in"}
 		}
-		if len(e.Args) != 1 {
-			c.errorf(e.Pos, fmt.Sprintf("write %s(x)", e.Name.Name), "slot %s takes one input, got %d", e.Name.Name, len(e.Args))
+		switch n := len(e.Args); {
+		case n > 2:
+			c.errorf(e.Pos, fmt.Sprintf("write %s(x) for a unary slot or %s(x, y) for a binary one", e.Name.Name, e.Name.Name), "slot %s is applied to %d inputs; slots take one or two", e.Name.Name, n)
+		case body.SlotInputs[i] != 0 && body.SlotInputs[i] != n:
+			c.errorf(e.Pos, fmt.Sprintf("apply %s to %d input(s) everywhere, or use two slots", e.Name.Name, body.SlotInputs[i]), "slot %s is applied to %d input(s) here and %d elsewhere", e.Name.Name, n, body.SlotInputs[i])
+		default:
+			body.SlotInputs[i] = n
 		}
 		slotUsed[i] = true
 		te := &TopoExpr{Slot: i}
@@ -427,8 +490,14 @@ func (c *checker) topology(d *TopologyDecl) *TopoBody {
 	} else if last := d.Nodes[len(d.Nodes)-1]; last.Name.Name != "out" {
 		c.errorf(last.Pos, "assign out last", "node %s comes after out and is never used", last.Name.Name)
 	}
+	for i := range body.SlotInputs {
+		if body.SlotInputs[i] == 0 {
+			body.SlotInputs[i] = 1
+		}
+	}
+	body.SlotInputs = body.SlotInputs[:len(body.Params)] // shorter only after an error
 	for i, used := range slotUsed {
-		if !used && i < len(d.Params) {
+		if !used && i < len(d.Params) && !dups[i] {
 			c.errorf(d.Params[i].Pos, fmt.Sprintf("use %s in the body or remove it", d.Params[i].Name), "slot %s of topology %s is never used", d.Params[i].Name, d.Name.Name)
 		}
 	}
@@ -804,4 +873,64 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// constraints types the constraint lines: a measure compared with a
+// number. They are recorded in Grammar.Constraints; sampling does not
+// enforce them yet, which a warning says.
+func (c *checker) constraints(ds []*ConstraintDecl) {
+	const hint = "write e.g. `constraint params <= 2M`, `constraint flops <= 300M`, `constraint depth <= 40` or `constraint count(conv3x3) >= 1`"
+	for _, d := range ds {
+		measure, number, op := d.LHS, d.RHS, d.Op
+		if measure != nil && measure.Value != nil {
+			// `2M >= params`: turn it around.
+			measure, number = number, measure
+			op = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}[op]
+		}
+		if measure == nil || number == nil || measure.Value != nil || number.Value == nil {
+			pos := d.Pos
+			if measure != nil && number != nil && number.Value == nil {
+				pos = number.Pos
+			}
+			c.errorf(pos, hint, "a constraint compares one measure (params, flops, depth, count(NAME)) with a number")
+			continue
+		}
+		k := Constraint{Pos: d.Pos, Measure: measure.Name.Name, Op: op}
+		switch k.Measure {
+		case "params", "flops", "depth":
+			if measure.Arg != nil {
+				c.errorf(measure.Arg.Pos, fmt.Sprintf("write %s without an argument", k.Measure), "%s takes no argument", k.Measure)
+				continue
+			}
+		case "count":
+			if measure.Arg == nil {
+				c.errorf(measure.Pos, "write count(NAME) with the name of a primitive or topology", "count needs the terminal it counts")
+				continue
+			}
+			k.Arg = measure.Arg.Name
+			if c.g.Terminals[k.Arg] == nil {
+				hint := "count takes the name of a primitive or topology"
+				if s := closest(k.Arg, mapKeys(c.g.Terminals)); s != "" {
+					hint = "did you mean " + s + "?"
+				}
+				c.errorf(measure.Arg.Pos, hint, "count(%s): %s is not a terminal", k.Arg, k.Arg)
+				continue
+			}
+			c.used[k.Arg] = true
+		default:
+			hint := "measures: params, flops, depth, count(NAME)"
+			if s := closest(k.Measure, []string{"params", "flops", "depth", "count"}); s != "" {
+				hint = "did you mean " + s + "? (" + hint + ")"
+			}
+			c.errorf(measure.Name.Pos, hint, "unknown measure %s in a constraint", k.Measure)
+			continue
+		}
+		before := len(c.ds)
+		k.Limit = float64(c.intValue(number.Value, 0, "the limit of "+k.Measure))
+		if len(c.ds) > before {
+			continue
+		}
+		c.g.Constraints = append(c.g.Constraints, k)
+		c.warnf(d.Pos, "sampling and search do not enforce constraints yet", "constraint %s %s %s is checked but not enforced", k.String(), op, number.Value.Text)
+	}
 }

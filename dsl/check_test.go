@@ -3,6 +3,7 @@ package dsl
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -60,7 +61,7 @@ func TestCheckDiagnostics(t *testing.T) {
 		{"no termination", header + "S -> Seq(S, S)\n",
 			[]string{"t.nasg:10:1: nonterminal S can never derive a finite architecture; add an alternative that ends the recursion, such as a primitive"}},
 		{"unknown op", header + "primitive p = convv(3)\nS -> p\n",
-			[]string{"t.nasg:10:15: unknown operation \"convv\" in primitive p; did you mean conv? (known operations: batchnorm, conv, globalavgpool, identity, linear, relu)"}},
+			[]string{"t.nasg:10:15: unknown operation \"convv\" in primitive p; did you mean conv? (docs/language.md lists the operations)"}},
 		{"unused slot", header + "topology Bad(a, b) { out = a(in) }\nS -> Bad(conv, id)\n",
 			[]string{"t.nasg:10:17: slot b of topology Bad is never used; use b in the body or remove it"}},
 		{"undefined node", header + "topology Bad(a) { out = a(n1) }\nS -> Bad(conv)\n",
@@ -119,5 +120,92 @@ func TestCheckGrammar(t *testing.T) {
 	res := g.Terminals["Res"].Topo
 	if len(res.Nodes) != 1 || len(res.Nodes[0].Sum) != 2 || res.Nodes[0].Sum[1].Slot != 1 {
 		t.Errorf("Res body %+v", res.Nodes)
+	}
+}
+
+// TestOpsDocumented: every operation of Ops appears in the manual.
+func TestOpsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/language.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range Ops {
+		if !regexp.MustCompile(`\b` + name + `\b`).Match(doc) {
+			t.Errorf("operation %s is not in docs/language.md", name)
+		}
+	}
+}
+
+// TestCheckDoesNotMutate: the syntax tree is the same before and after
+// Check, on every testdata file, right or wrong.
+func TestCheckDoesNotMutate(t *testing.T) {
+	for _, file := range formatFiles(t) {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, _ := Parse(file, src)
+		if f == nil {
+			continue
+		}
+		before := dumpFile(f, true)
+		Check(f, src)
+		if after := dumpFile(f, true); after != before {
+			t.Errorf("%s: Check changed the syntax tree", file)
+		}
+	}
+}
+
+// TestCheckTypedParts: the parts of the Grammar this version adds.
+func TestCheckTypedParts(t *testing.T) {
+	src := header + "primitive add = add\nprimitive bg = bgaussian(kind: abs)\nprimitive p = pow(0.5)\n" +
+		"topology B(op, u, v) { out = op(u(in), v(in)) }\nS -> B(BIN, conv, p) | id\nBIN -> add | bg\n" +
+		"constraint 2M >= params\nconstraint count(conv) >= 1\n"
+	g, ds := ParseAndCheck("t.nasg", []byte(src))
+	if g == nil {
+		t.Fatal(ds)
+	}
+	if got := g.Terminals["B"].Topo.SlotInputs; len(got) != 3 || got[0] != 2 || got[1] != 1 || got[2] != 1 {
+		t.Errorf("B's slot inputs %v, want [2 1 1]", got)
+	}
+	if g.Terminals["add"].Inputs() != 2 || g.Terminals["conv"].Inputs() != 1 || g.Terminals["B"].Inputs() != 1 {
+		t.Error("tensor arities of add, conv, B")
+	}
+	if got := g.Terminals["bg"].Ops[0].Text["kind"]; got != "abs" {
+		t.Errorf("bgaussian kind %q", got)
+	}
+	if got := g.Terminals["p"].Ops[0].Args["p"]; got != 0.5 {
+		t.Errorf("pow p %v", got)
+	}
+	want := []Constraint{{Pos: Pos{16, 1}, Measure: "params", Op: "<=", Limit: 2e6}, {Pos: Pos{17, 1}, Measure: "count", Arg: "conv", Op: ">=", Limit: 1}}
+	if len(g.Constraints) != 2 || g.Constraints[0] != want[0] || g.Constraints[1] != want[1] {
+		t.Errorf("constraints %+v, want %+v", g.Constraints, want)
+	}
+}
+
+// TestShapeEffects: the shape each kind of operation gives.
+func TestShapeEffects(t *testing.T) {
+	in := Shape{16, 32, 32}
+	op := func(name string, args map[string]float64) *Op {
+		return &Op{Name: name, Spec: Ops[name], Args: args}
+	}
+	tests := []struct {
+		op   *Op
+		want Shape
+	}{
+		{op("conv", map[string]float64{"k": 3, "out": 32, "stride": 2}), Shape{32, 16, 16}},
+		{op("conv", map[string]float64{"k": 1, "stride": 1}), in},
+		{op("avgpool", map[string]float64{"k": 3, "stride": 3}), Shape{16, 11, 11}},
+		{op("resblock", map[string]float64{"stride": 2}), Shape{32, 16, 16}},
+		{op("resblock", map[string]float64{"stride": 2, "out": 24}), Shape{24, 16, 16}},
+		{op("globalavgpool", nil), Shape{16, 1, 1}},
+		{op("linear", map[string]float64{}), Shape{10, 1, 1}},
+		{op("mish", nil), in},
+		{op("add", nil), in},
+	}
+	for _, tt := range tests {
+		if got := tt.op.OutShape(in, 10); got != tt.want {
+			t.Errorf("%s%v: %v, want %v", tt.op.Name, tt.op.Args, got, tt.want)
+		}
 	}
 }

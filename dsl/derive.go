@@ -125,10 +125,46 @@ func (s *Sampler) Sample() (d *Derivation, err error) {
 			d, err = nil, e
 		}
 	}()
-	return s.derive(start, s.MaxDepth, shared), nil
+	// The left-to-right lookahead keeps every topology connected, except
+	// where a shared nonterminal derived earlier, or a budget that leaves
+	// nothing but zero, decides otherwise: such a draw is made again.
+	const tries = 100
+	for range tries {
+		clear(shared)
+		s.nodes = 0
+		d = s.derive(start, s.MaxDepth, shared, false)
+		if connectedCall(d.Call()) {
+			return d, nil
+		}
+	}
+	return nil, fmt.Errorf("no architecture without a topology cut off by zero in %d draws; give the nonterminals that can derive zero other alternatives", tries)
 }
 
-func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation) *Derivation {
+// connectedCall reports whether every topology call of c keeps a path
+// from in to out.
+func connectedCall(c *Call) bool {
+	if c.Terminal.Kind != Topology {
+		return true
+	}
+	zero := make([]bool, len(c.Args))
+	for i, a := range c.Args {
+		zero[i] = a.Terminal.Zero()
+	}
+	if !c.Terminal.Topo.connected(zero) {
+		return false
+	}
+	for _, a := range c.Args {
+		if !connectedCall(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// derive derives r. With noZero set, the alternatives that are a zero
+// primitive are left out (unless nothing else fits the budget): the
+// topology around r would lose its last path from in to out.
+func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation, noZero bool) *Derivation {
 	if d, ok := shared[r]; ok {
 		return d
 	}
@@ -138,16 +174,27 @@ func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation) *Der
 	if r.recursive {
 		budget--
 	}
+	allowed := func(p *Production) bool {
+		return p.need() <= budget && !(noZero && p.Sym.isZero())
+	}
 	var total float64
 	for _, p := range r.Alts {
-		if p.need() <= budget {
+		if allowed(p) {
 			total += p.Weight
+		}
+	}
+	if total == 0 && noZero {
+		noZero = false
+		for _, p := range r.Alts {
+			if allowed(p) {
+				total += p.Weight
+			}
 		}
 	}
 	x := s.Rand.Float64() * total
 	var chosen *Production
 	for _, p := range r.Alts {
-		if p.need() > budget {
+		if !allowed(p) {
 			continue
 		}
 		chosen = p
@@ -157,13 +204,87 @@ func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation) *Der
 		x -= p.Weight
 	}
 	d := &Derivation{Prod: chosen}
-	for _, nt := range chosen.Sym.nonterminals(nil) {
-		d.Kids = append(d.Kids, s.derive(nt, budget, shared))
-	}
+	s.deriveSym(chosen.Sym, budget, shared, &d.Kids)
 	if r.Shared {
 		shared[r] = d
 	}
 	return d
+}
+
+// deriveSym derives the nonterminal occurrences of sym in preorder. The
+// arguments of a topology are derived left to right, and a nonterminal
+// argument may become zero only if the topology keeps a path from in to
+// out without it and the arguments already zero (paper-spec §2.2).
+func (s *Sampler) deriveSym(sym *Sym, budget int, shared map[*Rule]*Derivation, kids *[]*Derivation) {
+	if sym.Rule != nil {
+		*kids = append(*kids, s.derive(sym.Rule, budget, shared, false))
+		return
+	}
+	if sym.Terminal == nil || sym.Terminal.Kind != Topology {
+		return
+	}
+	zero := make([]bool, len(sym.Args))
+	for i, a := range sym.Args {
+		zero[i] = a.isZero()
+	}
+	for i, a := range sym.Args {
+		if a.Rule == nil {
+			s.deriveSym(a, budget, shared, kids)
+			continue
+		}
+		zero[i] = true
+		noZero := !sym.Terminal.Topo.connected(zero)
+		d := s.derive(a.Rule, budget, shared, noZero)
+		zero[i] = d.Prod.Sym.isZero()
+		*kids = append(*kids, d)
+	}
+}
+
+// isZero reports whether the symbol is a zero primitive: one whose
+// pipeline contains the operation zero.
+func (s *Sym) isZero() bool { return s.Terminal != nil && s.Terminal.Zero() }
+
+// Zero reports whether the terminal is a primitive that outputs zeros:
+// its pipeline contains the operation zero.
+func (t *Terminal) Zero() bool {
+	for _, op := range t.Ops {
+		if op.Name == "zero" {
+			return true
+		}
+	}
+	return false
+}
+
+// connected reports whether out depends on in when the slots marked in
+// zero output zeros. A binary slot passes on a path through either input.
+func (b *TopoBody) connected(zero []bool) bool {
+	reach := map[string]bool{"in": true}
+	var expr func(e *TopoExpr) bool
+	expr = func(e *TopoExpr) bool {
+		if e.Slot < 0 {
+			return reach[e.Ref]
+		}
+		if e.Slot < len(zero) && zero[e.Slot] {
+			return false
+		}
+		ok := false
+		for _, a := range e.Args {
+			if expr(a) {
+				ok = true
+			}
+		}
+		return ok
+	}
+	for _, n := range b.Nodes {
+		r := false
+		for _, e := range n.Sum {
+			if expr(e) {
+				r = true
+			}
+		}
+		reach[n.Name] = r
+	}
+	return reach["out"]
 }
 
 // TermError says where a hand-written term leaves the search space.
@@ -198,7 +319,32 @@ func (g *Grammar) ParseTerm(text string) (*Derivation, error) {
 		}
 		return nil, m.err
 	}
+	if err := disconnected(d.Call(), n); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// disconnected finds a topology call of the term whose zero arguments cut
+// every path from in to out: the sampler never makes one (paper-spec
+// §2.2), so such a term is not in the space.
+func disconnected(c *Call, n *termNode) error {
+	if c.Terminal.Kind != Topology || len(c.Args) != len(n.args) {
+		return nil
+	}
+	zero := make([]bool, len(c.Args))
+	for i, a := range c.Args {
+		zero[i] = a.Terminal.Zero()
+	}
+	if !c.Terminal.Topo.connected(zero) {
+		return &TermError{Col: n.col, Msg: fmt.Sprintf("%s has no path from in to out: its zero arguments cut them all", c.Terminal.Name)}
+	}
+	for i, a := range c.Args {
+		if err := disconnected(a, n.args[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type termParser struct {

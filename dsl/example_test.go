@@ -53,3 +53,24 @@ func ExampleGrammar_ParseTerm() {
 	// Residual(conv, Sequential(id, conv)) <nil>
 	// column 16: pool is not an alternative of S here (alternatives: Sequential, Residual, conv, id)
 }
+
+func ExampleFormat() {
+	src := []byte("space s input image(1,8,8) output classes(3)\nhead=globalavgpool>>linear\n" +
+		"primitive conv=conv(3)>>relu // a 3x3 convolution\nprimitive id=identity\n" +
+		"topology Res(a,b){out=a(in)+b(in)}\nS->Res(S,id)|conv\n")
+	out, ds := dsl.FormatSource("s.nasg", src)
+	if ds.HasErrors() {
+		fmt.Println(ds)
+		return
+	}
+	fmt.Print(string(out))
+	// Output:
+	// space s
+	// input  image(1, 8, 8)
+	// output classes(3)
+	// head = globalavgpool >> linear
+	// primitive conv = conv(3) >> relu // a 3x3 convolution
+	// primitive id   = identity
+	// topology Res(a, b) { out = a(in) + b(in) }
+	// S -> Res(S, id) | conv
+}

@@ -26,6 +26,9 @@ func FuzzCheck(f *testing.F) {
 		header + "shared C\nS -> Seq(C, C)\nC -> conv | Res(conv, id)\n",
 		header + "S -> Seq(T, T)\nT -> Seq(T, S) | conv\nsearch { max_depth 2 }\n",
 		header + "topology Bad(a) { out = a(in) + x }\nS -> Bad(conv)\n",
+		header + "primitive down = resblock(stride: 2)\nS -> Res(S, down) | Seq(S, down) | conv\n",
+		header + "primitive add = add\ntopology B(op, u, v) { out = op(u(in), v(in)) }\nS -> B(add, conv, S) | conv\n",
+		header + "primitive z = zero\nconstraint count(z) <= 2\nconstraint params <= 2M\nS -> Res(z, z) | Seq(z, conv)\n",
 	} {
 		f.Add([]byte(s))
 	}

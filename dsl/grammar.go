@@ -25,6 +25,9 @@ type Grammar struct {
 	Train  TrainSettings
 	Search SearchSettings
 
+	// Constraints are the typed constraint lines, in source order.
+	Constraints []Constraint
+
 	rules map[string]*Rule
 }
 
@@ -45,7 +48,8 @@ type Op struct {
 	Pos  Pos
 	Name string
 	Spec *OpSpec
-	Args map[string]float64 // every parameter of Spec, defaults filled in
+	Args map[string]float64 // every numeric parameter of Spec, defaults filled in
+	Text map[string]string  // every enumerated parameter of Spec, defaults filled in
 }
 
 // Arg returns the value of the named argument as an int.
@@ -84,11 +88,23 @@ func (t *Terminal) Arity() int {
 	return 0
 }
 
+// Inputs is the terminal's tensor arity: how many tensors it takes when a
+// topology applies it. A topology takes one (its `in`); a primitive takes
+// as many as its first operation (2 for a binary function such as add).
+func (t *Terminal) Inputs() int {
+	if t.Kind == Primitive && len(t.Ops) > 0 {
+		return t.Ops[0].Spec.Arity()
+	}
+	return 1
+}
+
 // TopoBody is a topology's parameters (slots) and its nodes in order; the
-// last node is `out`.
+// last node is `out`. SlotInputs gives each slot's tensor arity, the
+// number of inputs the body applies it to (1, or 2 for a binary slot).
 type TopoBody struct {
-	Params []string
-	Nodes  []*TopoNode
+	Params     []string
+	SlotInputs []int
+	Nodes      []*TopoNode
 }
 
 // TopoNode is a named node that sums its terms.
@@ -169,3 +185,21 @@ var (
 	DefaultSearch = SearchSettings{Strategy: "random", Evaluations: 6, Seed: 1, MaxDepth: 3,
 		Timeout: 5 * time.Minute}
 )
+
+// Constraint is a typed `constraint` line: Measure (params, flops, depth
+// or count, the latter of the terminal Arg) compared by Op with Limit.
+type Constraint struct {
+	Pos     Pos
+	Measure string
+	Arg     string
+	Op      string // <, <=, >, >=, ==, !=
+	Limit   float64
+}
+
+// String is the constraint's measure, e.g. `params` or `count(conv3x3)`.
+func (k Constraint) String() string {
+	if k.Arg != "" {
+		return k.Measure + "(" + k.Arg + ")"
+	}
+	return k.Measure
+}

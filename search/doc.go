@@ -1,6 +1,8 @@
-// Package search is the search loop: it draws architectures from a checked
-// grammar, hands each to an Evaluator, records every trial (finished or
-// failed) in the run directory as it ends, and ranks the results. It knows
-// derivations and results, not Go code: executors (package search/exec)
-// turn a derivation into a trained result.
+// Package search is the search loop: a Strategy proposes architectures
+// (derivations of a checked grammar) given the run's history, an Evaluator
+// trains each, K at a time, and every trial is recorded in the run's store
+// (package search/store) as it starts and as it ends, so that a run can be
+// stopped at any moment and resumed. It knows derivations and results, not
+// Go code: executors (package search/exec) turn a derivation into a trained
+// result.
 package search

@@ -2,11 +2,11 @@ package search
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,13 +14,19 @@ import (
 	"time"
 
 	"github.com/nasgc/nasgc/dsl"
+	"github.com/nasgc/nasgc/search/store"
 )
 
-// Trial states and the failure kinds the search itself assigns; executors
-// and candidates add theirs (build, nan_loss, timeout, crash, oom, ...).
+// Trial is one architecture of a run and, once finished, its result.
+type Trial = store.Trial
+
+// Trial states (see package store) and the failure kinds the search itself
+// assigns; executors and candidates add theirs (nan_loss, oom, ...).
 const (
-	StatusOK     = "ok"
-	StatusFailed = "failed"
+	StatePending = store.Pending
+	StateRunning = store.Running
+	StateDone    = store.Done
+	StateFailed  = store.Failed
 
 	FailBuild       = "build"
 	FailTimeout     = "timeout"
@@ -29,55 +35,84 @@ const (
 	FailInternal    = "internal"
 )
 
-// Trial is one evaluated architecture and its result.
-type Trial struct {
-	ID     int    `json:"id"`
-	Term   string `json:"term"`
-	Dir    string `json:"dir"`
-	Status string `json:"status"`
-
-	Failure string `json:"failure,omitempty"`
-	Error   string `json:"error,omitempty"`
-
-	Accuracy    float64 `json:"accuracy"`
-	Loss        float64 `json:"loss"`
-	Params      int     `json:"params"`
-	TrainImages int     `json:"train_images"`
-	TestImages  int     `json:"test_images"`
-
-	CodeHash     string  `json:"code_hash,omitempty"`
-	BuildSeconds float64 `json:"build_seconds"`
-	RunSeconds   float64 `json:"run_seconds"`
-	Seconds      float64 `json:"seconds"`
-}
-
-// OK reports whether the trial finished with a result.
-func (t *Trial) OK() bool { return t.Status == StatusOK }
-
-// Evaluator trains one architecture and fills in the trial's result. It
-// reports every failure in the trial (Status failed with a Failure kind),
-// never by panicking.
+// Evaluator trains one architecture and fills in the trial's result: State
+// StateDone with the result, or StateFailed with a Failure kind. It reports
+// every failure in the trial, never by panicking. It must be safe for
+// concurrent use when the search runs several workers.
 type Evaluator interface {
 	Evaluate(ctx context.Context, t *Trial, d *dsl.Derivation)
 }
 
-// Config is one search.
-type Config struct {
-	Grammar     *dsl.Grammar
-	Evaluations int
-	Seed        uint64
-	MaxDepth    int
-	RunDir      string
-	Evaluator   Evaluator
-	// Log receives progress lines; Out the final table.
-	Log io.Writer
-	Out io.Writer
+// Settings are a run's settings as recorded in its store.
+type Settings struct {
+	Strategy    string             `json:"strategy"`
+	Evaluations int                `json:"evaluations"`
+	Seed        uint64             `json:"seed"`
+	MaxDepth    int                `json:"max_depth"`
+	Timeout     time.Duration      `json:"timeout"`
+	Workers     int                `json:"workers"`
+	Train       dsl.TrainSettings  `json:"train"`
+	Search      dsl.SearchSettings `json:"search"`
 }
 
-// Run is a finished (or stopped) search.
+// SpaceHash is the hash identifying a space's source in a run.
+func SpaceHash(src []byte) string {
+	h := sha256.Sum256(src)
+	return hex.EncodeToString(h[:])[:16]
+}
+
+// Run is a search run as read from its store.
 type Run struct {
-	Dir    string
-	Trials []*Trial
+	Dir      string
+	Meta     *store.Meta
+	Settings Settings
+	Trials   []*Trial
+}
+
+// ReadRun reads a run directory's store.
+func ReadRun(dir string) (*Run, error) {
+	st, err := store.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return readRun(dir, st)
+}
+
+func readRun(dir string, st *store.Store) (*Run, error) {
+	m, err := st.Meta()
+	if err != nil {
+		return nil, err
+	}
+	run := &Run{Dir: dir, Meta: m}
+	if len(m.Settings) > 0 {
+		if err := json.Unmarshal(m.Settings, &run.Settings); err != nil {
+			return nil, fmt.Errorf("%s: settings: %v", dir, err)
+		}
+	}
+	if run.Trials, err = st.Trials(); err != nil {
+		return nil, err
+	}
+	for _, t := range run.Trials {
+		t.Dir = TrialDir(dir, t.ID)
+	}
+	return run, nil
+}
+
+// TrialDir is the directory of a trial's code, binary and log.
+func TrialDir(runDir string, id int) string {
+	return filepath.Join(runDir, "trials", fmt.Sprintf("%04d", id))
+}
+
+// Finished returns the trials that finished, with a result or a failure.
+func (r *Run) Finished() []*Trial {
+	var out []*Trial
+	for _, t := range r.Trials {
+		if t.IsFinished() {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // Best returns the successful trial with the highest accuracy, or nil.
@@ -89,10 +124,10 @@ func (r *Run) Best() *Trial {
 	return ranked[0]
 }
 
-// Ranked returns the trials best first: successful ones by accuracy (ties
-// by fewer parameters), then failed ones in order.
+// Ranked returns the finished trials best first: successful ones by
+// accuracy (ties by fewer parameters), then failed ones in order.
 func (r *Run) Ranked() []*Trial {
-	ts := append([]*Trial(nil), r.Trials...)
+	ts := r.Finished()
 	sort.SliceStable(ts, func(i, j int) bool {
 		a, b := ts[i], ts[j]
 		if a.OK() != b.OK() {
@@ -109,79 +144,34 @@ func (r *Run) Ranked() []*Trial {
 	return ts
 }
 
-// ResultsFile is the file in a run directory holding one JSON trial per
-// line, appended as each trial ends.
-const ResultsFile = "results.jsonl"
-
-// Random runs random search: it samples distinct architectures from the
-// grammar and evaluates each. A failed candidate is recorded and the search
-// goes on. Cancelling ctx stops after recording the running trial as
-// interrupted.
-func Random(ctx context.Context, cfg Config) (*Run, error) {
-	g := cfg.Grammar
-	if cfg.Log == nil {
-		cfg.Log = io.Discard
-	}
-	if cfg.Out == nil {
-		cfg.Out = io.Discard
-	}
-	if err := prepareRunDir(cfg.RunDir, g); err != nil {
-		return nil, err
-	}
-	results, err := os.OpenFile(filepath.Join(cfg.RunDir, ResultsFile), os.O_CREATE|os.O_WRONLY|os.O_APPEND|os.O_EXCL, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	defer results.Close()
-
-	sampler := dsl.NewSampler(g, cfg.Seed)
-	if cfg.MaxDepth > 0 {
-		sampler.MaxDepth = cfg.MaxDepth
-	}
-	run := &Run{Dir: cfg.RunDir}
-	seen := map[string]bool{}
-	start := time.Now()
-	for i := 1; i <= cfg.Evaluations; i++ {
-		if ctx.Err() != nil {
-			break
-		}
-		d, err := distinct(sampler, seen)
-		if err != nil {
-			fmt.Fprintf(cfg.Log, "stopping after %d evaluations: %v\n", i-1, err)
-			break
-		}
-		t := &Trial{ID: i, Term: d.String(), Dir: filepath.Join(cfg.RunDir, "trials", fmt.Sprintf("%04d", i))}
-		fmt.Fprintf(cfg.Log, "[%d/%d] %s\n", i, cfg.Evaluations, t.Term)
-		tStart := time.Now()
-		evaluate(ctx, cfg.Evaluator, t, d)
-		t.Seconds = time.Since(tStart).Seconds()
-		if ctx.Err() != nil && !t.OK() {
-			t.Status, t.Failure = StatusFailed, FailInterrupted
-		}
-		if err := appendTrial(results, t); err != nil {
-			return run, fmt.Errorf("recording trial %d: %w", t.ID, err)
-		}
-		run.Trials = append(run.Trials, t)
-		fmt.Fprintf(cfg.Log, "[%d/%d] %s  (%.0fs; %s elapsed)\n", i, cfg.Evaluations, outcome(t), t.Seconds, time.Since(start).Round(time.Second))
-		if best := run.Best(); best != nil {
-			fmt.Fprintf(cfg.Log, "      incumbent: %.2f%%  %s\n", 100*best.Accuracy, best.Term)
-		}
-	}
-	WriteTable(cfg.Out, run)
-	return run, ctx.Err()
+// Point is one step of a run's incumbent curve.
+type Point struct {
+	Evaluations int     // finished trials so far
+	Seconds     float64 // since the first trial started
+	Accuracy    float64 // best accuracy so far
+	Trial       *Trial  // the trial that finished at this point
 }
 
-// evaluate calls the evaluator, turning a panic into a failed trial.
-func evaluate(ctx context.Context, ev Evaluator, t *Trial, d *dsl.Derivation) {
-	defer func() {
-		if r := recover(); r != nil {
-			t.Status, t.Failure, t.Error = StatusFailed, FailInternal, fmt.Sprint(r)
+// Curve returns, for every finished trial in the order they finished, the
+// incumbent's accuracy at that moment.
+func (r *Run) Curve() []Point {
+	fin := r.Finished()
+	sort.SliceStable(fin, func(i, j int) bool { return fin[i].Finished.Before(fin[j].Finished) })
+	var start time.Time
+	for _, t := range fin {
+		if !t.Started.IsZero() && (start.IsZero() || t.Started.Before(start)) {
+			start = t.Started
 		}
-	}()
-	ev.Evaluate(ctx, t, d)
-	if t.Status == "" {
-		t.Status, t.Failure, t.Error = StatusFailed, FailInternal, "the evaluator returned no result"
 	}
+	var pts []Point
+	best := 0.0
+	for i, t := range fin {
+		if t.OK() && t.Accuracy > best {
+			best = t.Accuracy
+		}
+		pts = append(pts, Point{Evaluations: i + 1, Seconds: t.Finished.Sub(start).Seconds(), Accuracy: best, Trial: t})
+	}
+	return pts
 }
 
 func outcome(t *Trial) string {
@@ -201,70 +191,6 @@ func firstLine(s string) string {
 		return s[:i] + " ..."
 	}
 	return s
-}
-
-// distinct samples an architecture not seen before.
-func distinct(s *dsl.Sampler, seen map[string]bool) (*dsl.Derivation, error) {
-	const tries = 1000
-	for range tries {
-		d, err := s.Sample()
-		if err != nil {
-			return nil, err
-		}
-		if term := d.String(); !seen[term] {
-			seen[term] = true
-			return d, nil
-		}
-	}
-	return nil, fmt.Errorf("no new architecture in %d samples; the space (under max_depth %d) is probably exhausted", tries, s.MaxDepth)
-}
-
-// prepareRunDir creates a new run directory with a copy of the space.
-func prepareRunDir(dir string, g *dsl.Grammar) error {
-	if dir == "" {
-		return errors.New("no run directory")
-	}
-	if _, err := os.Stat(filepath.Join(dir, ResultsFile)); err == nil {
-		return fmt.Errorf("%s already holds a run; choose another --run directory (resuming a run is not supported yet)", dir)
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "trials"), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "space.nasg"), g.Source, 0o644)
-}
-
-// appendTrial writes one JSON line and syncs it, so a finished trial
-// survives a crash of nasgc.
-func appendTrial(f *os.File, t *Trial) error {
-	b, err := json.Marshal(t)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		return err
-	}
-	return f.Sync()
-}
-
-// ReadRun reads the trials recorded in a run directory.
-func ReadRun(dir string) (*Run, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ResultsFile))
-	if err != nil {
-		return nil, err
-	}
-	run := &Run{Dir: dir}
-	for i, line := range strings.Split(string(b), "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		var t Trial
-		if err := json.Unmarshal([]byte(line), &t); err != nil {
-			// A line cut short by a crash is the only way to get here.
-			return run, fmt.Errorf("%s:%d: %v", filepath.Join(dir, ResultsFile), i+1, err)
-		}
-		run.Trials = append(run.Trials, &t)
-	}
-	return run, nil
 }
 
 // WriteTable prints the ranked trials and the best architecture.
@@ -294,6 +220,11 @@ func WriteTable(w io.Writer, r *Run) {
 		fmt.Fprintln(w, "\nno candidate finished; see the log.txt of each trial")
 		return
 	}
+	WriteBest(w, best)
+}
+
+// WriteBest prints the best architecture, its accuracy and its code.
+func WriteBest(w io.Writer, best *Trial) {
 	fmt.Fprintf(w, "\nbest architecture: %s\n", best.Term)
 	fmt.Fprintf(w, "accuracy:          %.2f%% on %d held-out test images\n", 100*best.Accuracy, best.TestImages)
 	fmt.Fprintf(w, "code:              %s\n", best.Dir)

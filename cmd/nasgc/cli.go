@@ -87,10 +87,15 @@ program that trains on real data and reports its accuracy.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newCheckCmd(stdout, stderr),
+		newFmtCmd(stdout, stderr),
 		newSampleCmd(stdout, stderr),
 		newGenCmd(stdout, stderr),
 		newTrainCmd(stdout, stderr),
 		newSearchCmd(stdout, stderr),
+		newStatusCmd(stdout, stderr),
+		newBestCmd(stdout, stderr),
+		newExportCmd(stdout, stderr),
+		newReportCmd(stdout, stderr),
 	)
 	return root
 }

@@ -35,8 +35,15 @@ type Local struct {
 	Threads   int           // GOMAXPROCS of a candidate; 0 = all cores
 	Timeout   time.Duration // per candidate run (training and testing)
 	Args      []string      // extra flags for the candidate
+	// CacheDir, when set, holds the binaries built so far by code hash:
+	// a candidate whose code was built before (by this run, or before it
+	// was interrupted and resumed) is not built again.
+	CacheDir string
 	// Log receives the candidate's progress lines, indented.
 	Log io.Writer
+
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex // per code hash, while building
 }
 
 // grace is how long a candidate may run past its own time limit before it
@@ -46,7 +53,7 @@ const grace = 30 * time.Second
 // Evaluate implements search.Evaluator.
 func (l *Local) Evaluate(ctx context.Context, t *search.Trial, d *dsl.Derivation) {
 	fail := func(kind, msg string) {
-		t.Status, t.Failure, t.Error = search.StatusFailed, kind, msg
+		t.State, t.Failure, t.Error = search.StateFailed, kind, msg
 	}
 	pkg, err := codegen.Generate(l.Grammar, d, codegen.Options{SourceDir: l.SourceDir})
 	if err != nil {
@@ -60,17 +67,23 @@ func (l *Local) Evaluate(ctx context.Context, t *search.Trial, d *dsl.Derivation
 	t.CodeHash = pkg.Hash()
 
 	start := time.Now()
-	out, err := Build(ctx, t.Dir)
+	out, err := l.build(ctx, t.Dir, t.CodeHash)
 	t.BuildSeconds = time.Since(start).Seconds()
 	if err != nil {
 		_ = os.WriteFile(filepath.Join(t.Dir, "build.log"), out, 0o644)
+		if ctx.Err() != nil {
+			fail(search.FailInterrupted, "stopped by the user")
+			return
+		}
 		fail(search.FailBuild, tail(string(out), 20))
+		t.LogTail = tail(string(out), 20)
 		return
 	}
 
 	start = time.Now()
 	res, err := l.run(ctx, t.Dir)
 	t.RunSeconds = time.Since(start).Seconds()
+	t.LogTail = tailFile(filepath.Join(t.Dir, "log.txt"), 20)
 	if err != nil {
 		var rf *runFailure
 		if errors.As(err, &rf) {
@@ -81,8 +94,8 @@ func (l *Local) Evaluate(ctx context.Context, t *search.Trial, d *dsl.Derivation
 		return
 	}
 	t.Accuracy, t.Loss, t.Params = res.Accuracy, res.Loss, res.Params
-	t.TrainImages, t.TestImages = res.TrainImages, res.TestImages
-	if res.Status != search.StatusOK {
+	t.TrainImages, t.TestImages, t.Seed = res.TrainImages, res.TestImages, res.Seed
+	if res.Status != candidateOK {
 		kind := res.Failure
 		if kind == "" {
 			kind = search.FailCrash
@@ -90,7 +103,66 @@ func (l *Local) Evaluate(ctx context.Context, t *search.Trial, d *dsl.Derivation
 		fail(kind, res.Error)
 		return
 	}
-	t.Status = search.StatusOK
+	t.State = search.StateDone
+}
+
+// candidateOK is the status of a candidate's result that has one.
+const candidateOK = "ok"
+
+// build builds the candidate in dir, or links the cached binary of the same
+// code hash into it.
+func (l *Local) build(ctx context.Context, dir, hash string) ([]byte, error) {
+	if l.CacheDir == "" || hash == "" {
+		return Build(ctx, dir)
+	}
+	l.mu.Lock()
+	if l.locks == nil {
+		l.locks = map[string]*sync.Mutex{}
+	}
+	mu := l.locks[hash]
+	if mu == nil {
+		mu = &sync.Mutex{}
+		l.locks[hash] = mu
+	}
+	l.mu.Unlock()
+	mu.Lock()
+	defer mu.Unlock()
+
+	cached := filepath.Join(l.CacheDir, hash)
+	bin := filepath.Join(dir, BinaryName)
+	if _, err := os.Stat(cached); err == nil {
+		_ = os.Remove(bin)
+		if err := os.Link(cached, bin); err == nil {
+			return nil, nil
+		}
+		if err := copyFile(cached, bin); err == nil {
+			return nil, nil
+		}
+	}
+	// The old binary may be a link to a cache entry: never build over it.
+	_ = os.Remove(bin)
+	out, err := Build(ctx, dir)
+	if err != nil {
+		return out, err
+	}
+	if err := os.MkdirAll(l.CacheDir, 0o755); err == nil {
+		// Link under a temporary name and rename: a process killed
+		// here leaves no half-written cache entry.
+		tmp := cached + ".tmp"
+		_ = os.Remove(tmp)
+		if os.Link(bin, tmp) == nil || copyFile(bin, tmp) == nil {
+			_ = os.Rename(tmp, cached)
+		}
+	}
+	return out, nil
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o755)
 }
 
 // Build runs `go build` in a generated package's directory and returns the
@@ -99,6 +171,7 @@ func Build(ctx context.Context, dir string) ([]byte, error) {
 	cmd := osexec.CommandContext(ctx, "go", "build", "-o", BinaryName, ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"))
+	cmd.SysProcAttr = dieWithParent()
 	return cmd.CombinedOutput()
 }
 
@@ -112,6 +185,7 @@ type result struct {
 	Params      int     `json:"params"`
 	TrainImages int     `json:"train_images"`
 	TestImages  int     `json:"test_images"`
+	Seed        uint64  `json:"seed"`
 }
 
 type runFailure struct{ kind, msg string }
@@ -145,6 +219,7 @@ func (l *Local) run(ctx context.Context, dir string) (*result, error) {
 	cmd := osexec.CommandContext(runCtx, filepath.Join(dir, BinaryName), args...)
 	cmd.Dir = dir
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGKILL) }
+	cmd.SysProcAttr = dieWithParent()
 	logFile, err := os.Create(filepath.Join(dir, "log.txt"))
 	if err != nil {
 		return nil, err

@@ -95,3 +95,41 @@ func TestLocalBuildAndCrashFailures(t *testing.T) {
 		t.Fatalf("crashing candidate: %v", err)
 	}
 }
+
+// A candidate whose code was built before is not built again: its binary
+// comes from the cache, by code hash.
+func TestLocalBuildCache(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and trains a candidate")
+	}
+	g := toy(t)
+	d, err := g.ParseTerm("Sequential(conv, conv, linear)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := local(t, g, time.Minute)
+	l.CacheDir = filepath.Join(t.TempDir(), "cache")
+	var trials []*search.Trial
+	for i := range 2 {
+		tr := &search.Trial{ID: i + 1, Term: d.String(), Dir: t.TempDir()}
+		l.Evaluate(context.Background(), tr, d)
+		if !tr.OK() || tr.LogTail == "" {
+			t.Fatalf("trial %+v", tr)
+		}
+		trials = append(trials, tr)
+	}
+	if trials[0].CodeHash != trials[1].CodeHash {
+		t.Fatal("same code, different hashes")
+	}
+	cached, err := os.Stat(filepath.Join(l.CacheDir, trials[0].CodeHash))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := os.Stat(filepath.Join(trials[1].Dir, BinaryName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(cached, second) {
+		t.Error("the second trial's binary is not the cached one")
+	}
+}
