@@ -38,41 +38,28 @@ func (f *trainFlags) apply(cmd *cobra.Command, g *dsl.Grammar) (*dsl.Grammar, er
 	c := *g
 	t := &c.Train
 	set := func(name string) bool { return cmd.Flags().Changed(name) }
-	check := func(name string, v, min int) error {
-		if v < min {
-			return usageError{fmt.Errorf("--%s must be >= %d, got %d", name, min, v)}
-		}
-		return nil
+	ints := []struct {
+		name       string
+		value, min int
+		dst        *int
+	}{
+		{"epochs", f.epochs, 0, &t.Epochs},
+		{"steps", f.steps, 0, &t.Steps},
+		{"subset", f.subset, 0, &t.Subset},
+		{"test", f.test, 0, &t.Test},
+		{"batch", f.batch, 1, &t.Batch},
 	}
 	if set("epochs") {
-		if err := check("epochs", f.epochs, 0); err != nil {
-			return nil, err
-		}
-		t.Epochs, t.Steps = f.epochs, 0
+		t.Steps = 0 // --epochs replaces the file's steps; --steps may set them again
 	}
-	if set("steps") {
-		if err := check("steps", f.steps, 0); err != nil {
-			return nil, err
+	for _, fl := range ints {
+		if !set(fl.name) {
+			continue
 		}
-		t.Steps = f.steps
-	}
-	if set("subset") {
-		if err := check("subset", f.subset, 0); err != nil {
-			return nil, err
+		if fl.value < fl.min {
+			return nil, usageError{fmt.Errorf("--%s must be >= %d, got %d", fl.name, fl.min, fl.value)}
 		}
-		t.Subset = f.subset
-	}
-	if set("test") {
-		if err := check("test", f.test, 0); err != nil {
-			return nil, err
-		}
-		t.Test = f.test
-	}
-	if set("batch") {
-		if err := check("batch", f.batch, 1); err != nil {
-			return nil, err
-		}
-		t.Batch = f.batch
+		*fl.dst = fl.value
 	}
 	if set("lr") {
 		if !(f.lr > 0) {
