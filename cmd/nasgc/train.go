@@ -73,6 +73,28 @@ func (f *trainFlags) apply(cmd *cobra.Command, g *dsl.Grammar) (*dsl.Grammar, er
 	return &c, nil
 }
 
+// architecture loads a space, applies the training flags, and picks the
+// architecture of --arch (or a sampled one), with nasgc's source directory
+// for the generated go.mod: what gen and train share.
+func architecture(cmd *cobra.Command, path string, tf trainFlags, arch string, seed uint64, stderr io.Writer) (*dsl.Grammar, *dsl.Derivation, string, error) {
+	g, err := load(path, stderr)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if g, err = tf.apply(cmd, g); err != nil {
+		return nil, nil, "", err
+	}
+	d, err := derivation(g, arch, seed, stderr)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	srcDir, err := nasgc.SourceDir()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return g, d, srcDir, nil
+}
+
 // derivation returns the architecture named by --arch, or a sampled one.
 func derivation(g *dsl.Grammar, arch string, seed uint64, stderr io.Writer) (*dsl.Derivation, error) {
 	if arch != "" {
@@ -100,18 +122,7 @@ func newGenCmd(stdout, stderr io.Writer) *cobra.Command {
 			if out == "" {
 				return usageError{errors.New("gen needs -o DIR")}
 			}
-			g, err := load(args[0], stderr)
-			if err != nil {
-				return err
-			}
-			if g, err = tf.apply(cmd, g); err != nil {
-				return err
-			}
-			d, err := derivation(g, arch, seed, stderr)
-			if err != nil {
-				return err
-			}
-			srcDir, err := nasgc.SourceDir()
+			g, d, srcDir, err := architecture(cmd, args[0], tf, arch, seed, stderr)
 			if err != nil {
 				return err
 			}
@@ -157,18 +168,7 @@ generates the program of --arch (or of a sampled architecture) into -o DIR.`,
 				}
 				return trainDir(ctx, cmd, target, tf, timeout, threads, stdout, stderr)
 			}
-			g, err := load(target, stderr)
-			if err != nil {
-				return err
-			}
-			if g, err = tf.apply(cmd, g); err != nil {
-				return err
-			}
-			d, err := derivation(g, arch, seed, stderr)
-			if err != nil {
-				return err
-			}
-			srcDir, err := nasgc.SourceDir()
+			g, d, srcDir, err := architecture(cmd, target, tf, arch, seed, stderr)
 			if err != nil {
 				return err
 			}
