@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,52 +145,20 @@ func TestGenerateDeterministic(t *testing.T) {
 		if a.Hash() != b.Hash() {
 			t.Fatalf("two generations of %s differ", d)
 		}
-		if !bytes.Contains(a.Files["model.go"], []byte("// "+Header)) {
-			t.Fatal("model.go lacks the generated-code header")
-		}
-	}
-}
-
-// TestGeneratedProgramsBuild builds the programs of many sampled toy
-// architectures together (one package each, one go build call) so that any
-// shape of generated code that does not compile is caught.
-func TestGeneratedProgramsBuild(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds generated programs")
-	}
-	g := loadSpace(t, "toy.nasg")
-	s := dsl.NewSampler(g, 99)
-	s.MaxDepth = 4
-	dir := t.TempDir()
-	seen := map[string]bool{}
-	for i := 0; len(seen) < 25 && i < 1000; i++ {
-		d, _ := s.Sample()
-		if seen[d.String()] {
-			continue
-		}
-		seen[d.String()] = true
-		pkg, err := Generate(g, d, Options{SourceDir: sourceDir(t)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := pkg.Write(filepath.Join(dir, pkg.Hash())); err != nil {
-			t.Fatal(err)
-		}
-	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		cmd := exec.Command("go", "vet", ".")
-		cmd.Dir = filepath.Join(dir, e.Name())
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			model, _ := os.ReadFile(filepath.Join(cmd.Dir, "model.go"))
-			t.Fatalf("generated package does not vet: %v\n%s\n%s", err, out, model)
+		for _, name := range []string{"main.go", ModelFile} {
+			if !bytes.HasPrefix(a.Files[name], []byte("// "+Header+"\n")) {
+				t.Fatalf("%s lacks the generated-code header", name)
+			}
 		}
 	}
 }
 
 // TestGeneratedProgramTrains builds one program with plain `go build` where
-// it was written and runs it on a small slice of real MNIST.
+// it was written, runs it on a small slice of real MNIST with -weights, and
+// then reuses the generated package from another program
+// (testdata/classify, in a module of its own): loading the saved weights
+// through the package's Load, it must classify the same test images with
+// the same accuracy.
 func TestGeneratedProgramTrains(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and trains a generated program")
@@ -202,32 +172,39 @@ func TestGeneratedProgramTrains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
+	root := t.TempDir()
+	dir := filepath.Join(root, "cand")
 	if err := pkg.Write(dir); err != nil {
 		t.Fatal(err)
 	}
-	build := exec.Command("go", "build")
-	build.Dir = dir
-	build.Env = append(os.Environ(), "GOWORK=off")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	goBuild := func(dir string) {
+		t.Helper()
+		build := exec.Command("go", "build")
+		build.Dir = dir
+		build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build in %s: %v\n%s", dir, err, out)
+		}
 	}
+	goBuild(dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	run := exec.CommandContext(ctx, filepath.Join(dir, "candidate"), "-steps", "30", "-subset", "1000", "-test", "500", "-seed", "3", "-q")
+	weights := filepath.Join(root, "weights.bin")
+	run := exec.CommandContext(ctx, filepath.Join(dir, "candidate"), "-steps", "30", "-subset", "1000", "-test", "500", "-seed", "3", "-q", "-weights", weights)
 	var stdout, stderr bytes.Buffer
 	run.Stdout, run.Stderr = &stdout, &stderr
 	if err := run.Run(); err != nil {
 		t.Fatalf("candidate: %v\nstderr:\n%s\nstdout:\n%s", err, stderr.String(), stdout.String())
 	}
 	var res struct {
-		Status     string  `json:"status"`
-		Term       string  `json:"term"`
-		Accuracy   float64 `json:"accuracy"`
-		Loss       float64 `json:"loss"`
-		Params     int     `json:"params"`
-		Steps      int     `json:"steps"`
-		TestImages int     `json:"test_images"`
+		Status       string  `json:"status"`
+		Term         string  `json:"term"`
+		Accuracy     float64 `json:"accuracy"`
+		TestAccuracy float64 `json:"test_accuracy"`
+		Loss         float64 `json:"loss"`
+		Params       int     `json:"params"`
+		Steps        int     `json:"steps"`
+		TestImages   int     `json:"test_images"`
 	}
 	if err := json.Unmarshal(bytes.TrimSpace(stdout.Bytes()), &res); err != nil {
 		t.Fatalf("stdout is not one JSON result: %v\n%s", err, stdout.String())
@@ -242,34 +219,81 @@ func TestGeneratedProgramTrains(t *testing.T) {
 	}
 	// 30 steps of SGD on MNIST beat chance (10%; on 500 images three
 	// standard deviations are 4 points).
-	if res.Accuracy < 0.14 || res.Accuracy > 1 {
-		t.Errorf("accuracy %.3f after 30 steps", res.Accuracy)
+	if res.TestAccuracy < 0.14 || res.TestAccuracy > 1 {
+		t.Errorf("test accuracy %.3f after 30 steps", res.TestAccuracy)
+	}
+
+	// Another program imports the generated package and loads the weights.
+	cl := filepath.Join(root, "classify")
+	src, err := os.ReadFile(filepath.Join("testdata", "classify", "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := strings.Replace(string(pkg.Files["go.mod"]), "\nmodule candidate\n", "\nmodule classify\n", 1) +
+		"\nrequire candidate v0.0.0-00010101000000-000000000000\n\nreplace candidate => ../cand\n"
+	for name, data := range map[string][]byte{"go.mod": []byte(mod), "go.sum": pkg.Files["go.sum"], "main.go": src} {
+		if err := os.MkdirAll(cl, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(cl, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	goBuild(cl)
+	out, err := exec.CommandContext(ctx, filepath.Join(cl, "classify"), "-weights", weights, "-test", "500").CombinedOutput()
+	if err != nil {
+		t.Fatalf("classify: %v\n%s", err, out)
+	}
+	var correct, n int
+	if _, err := fmt.Sscanf(string(out), "%d of %d correct", &correct, &n); err != nil {
+		t.Fatalf("classify printed %q: %v", out, err)
+	}
+	t.Logf("the training program: test accuracy %.4f; the reusing program: %d of %d", res.TestAccuracy, correct, n)
+	if n != res.TestImages || correct != int(math.Round(res.TestAccuracy*float64(n))) {
+		t.Errorf("the reusing program classified %d of %d right; the training program reported test accuracy %.4f on %d images",
+			correct, n, res.TestAccuracy, res.TestImages)
 	}
 }
 
-// TestUnsupportedOperation: the checker accepts operations the runtime
-// does not have yet; Generate refuses them with an error that names the
-// operation, the space and the primitive, instead of emitting code.
+// TestUnsupportedOperation: codegen refuses an operation whose Runtime
+// flag is false with an error that names the operation, the space and the
+// primitive, instead of emitting code. (Every operation of dsl.Ops is in
+// the runtime: the test clears the flag on a copy.)
 func TestUnsupportedOperation(t *testing.T) {
-	tests := []struct {
-		space, arch, want string
-	}{
-		{"hnb201.nasg", "Linear3(Linear3(Linear2(Cell(id, id, id, id, id, avg_pool), Cell(id, id, id, id, id, id)), Linear2(Cell(id, id, id, id, id, id), Cell(id, id, id, id, id, id)), Linear2(Cell(id, id, id, id, id, id), resBlock)), " +
-			"Linear3(Linear2(Cell(id, id, id, id, id, id), Cell(id, id, id, id, id, id)), Linear2(Cell(id, id, id, id, id, id), Cell(id, id, id, id, id, id)), Linear2(Cell(id, id, id, id, id, id), resBlock)), " +
-			"Linear3(Linear2(Cell(id, id, id, id, id, id), Cell(id, id, id, id, id, id)), Linear2(Cell(id, id, id, id, id, id), Cell(id, id, id, id, id, id)), Cell(id, id, id, id, id, id)))",
-			"operation avgpool is not in the runtime yet (space hnb201, primitive avg_pool); gen, train and search need it"},
-		{"actfn.nasg", "Binary(add, Unary(id), Unary(id))",
-			"topology Binary applies its slot op to 2 tensors; binary slots are not in the runtime yet (space actfn); gen, train and search need them"},
+	g := loadSpace(t, "actfn.nasg")
+	d, err := g.ParseTerm("Binary(add, Unary(sinc), Unary(id))")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		g := loadSpace(t, tt.space)
-		d, err := g.ParseTerm(tt.arch)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.space, err)
+	op := g.Terminals["sinc"].Ops[0]
+	spec := *op.Spec
+	spec.Runtime = false
+	op.Spec = &spec
+	const want = "operation sinc is not in the runtime yet (space actfn, primitive sinc); gen, train and search need it"
+	if _, err := Generate(g, d, Options{SourceDir: sourceDir(t)}); err == nil || err.Error() != want {
+		t.Errorf("Generate: %v; want error %q", err, want)
+	}
+}
+
+// Every operation of the language is in the runtime, and codegen maps each.
+func TestEveryOperationGenerates(t *testing.T) {
+	gen := &generator{g: &dsl.Grammar{Classes: 10}}
+	for name, spec := range dsl.Ops {
+		if !spec.Runtime {
+			t.Errorf("operation %s: Runtime is false", name)
 		}
-		pkg, err := Generate(g, d, Options{SourceDir: sourceDir(t)})
-		if err == nil || err.Error() != tt.want {
-			t.Errorf("%s: Generate = %v, %v; want error %q", tt.space, pkg != nil, err, tt.want)
+		op := &dsl.Op{Name: name, Spec: spec, Args: map[string]float64{}, Text: map[string]string{}}
+		for _, p := range spec.Params {
+			op.Args[p.Name] = max(p.Default, 1)
+		}
+		var code string
+		if spec.Arity() == 2 {
+			code = fmt.Sprintf("%#v", gen.binaryOp(op))
+		} else {
+			code = fmt.Sprintf("%#v", gen.op(op))
+		}
+		if strings.Contains(code, "unsupportedOperation") {
+			t.Errorf("operation %s: codegen emits %s", name, code)
 		}
 	}
 }

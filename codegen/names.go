@@ -29,7 +29,8 @@ type namer struct {
 
 func newNamer(g *dsl.Grammar) *namer {
 	n := &namer{taken: map[string]bool{}, count: map[string]int{}}
-	for _, s := range []string{"Model", "main", "stem", "head", "nn", "train", "os", "b", "x", "in", "out", "init", "_"} {
+	for _, s := range []string{"Model", "Network", "New", "Load", "Term", "Input", "Classes", "Batch", "model",
+		"main", "stem", "head", "nn", "train", "os", "b", "x", "x1", "x2", "in", "out", "init", "_"} {
 		n.taken[s] = true
 	}
 	for _, t := range g.Terminals {

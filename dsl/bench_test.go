@@ -73,3 +73,77 @@ func BenchmarkSample(b *testing.B) {
 		_ = d.String()
 	}
 }
+
+// BenchmarkDerivations measures the derivation operators on every
+// testdata space: sampling (with the zero rule and the file's
+// constraints), mutation, crossover, the architecture graph and the
+// kernel graphs. Issue 4's target: 20,000 per second on one core for
+// sampling, mutation and crossover on hnb201.
+func BenchmarkDerivations(b *testing.B) {
+	for _, name := range []string{"nb201", "hnb201", "darts"} {
+		g := spaceGrammar(b, name)
+		pool := func(s *Sampler) []*Derivation {
+			var ds []*Derivation
+			for range 64 {
+				d, err := s.Sample()
+				if err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, d)
+			}
+			return ds
+		}
+		b.Run(name+"/sample", func(b *testing.B) {
+			s := NewSampler(g, 1)
+			for b.Loop() {
+				if _, err := s.Sample(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/mutate", func(b *testing.B) {
+			s := NewSampler(g, 2)
+			ds := pool(s)
+			i := 0
+			for b.Loop() {
+				if _, err := s.Mutate(ds[i%len(ds)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+		b.Run(name+"/crossover", func(b *testing.B) {
+			s := NewSampler(g, 3)
+			ds := pool(s)
+			i := 0
+			for b.Loop() {
+				if _, _, err := s.Crossover(ds[i%len(ds)], ds[(i+1)%len(ds)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+		b.Run(name+"/graph", func(b *testing.B) {
+			s := NewSampler(g, 4)
+			ds := pool(s)
+			i := 0
+			for b.Loop() {
+				if _, err := g.Graph(ds[i%len(ds)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+		b.Run(name+"/kernelgraphs", func(b *testing.B) {
+			s := NewSampler(g, 5)
+			ds := pool(s)
+			i := 0
+			for b.Loop() {
+				if _, err := g.KernelGraphs(ds[i%len(ds)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ func Check(f *File, src []byte) (*Grammar, Diagnostics) {
 	if c.ds.HasErrors() {
 		return nil, c.ds
 	}
+	c.g.prepare()
 	return c.g, c.ds
 }
 
@@ -667,6 +669,10 @@ func (c *checker) termination() {
 		}
 	}
 	for _, r := range c.g.Rules {
+		for _, p := range r.Alts {
+			p.needs = p.need()
+			p.nkids = len(p.Sym.nonterminals(nil))
+		}
 		if r.minBudget == inf {
 			c.errorf(r.Pos, "add an alternative that ends the recursion, such as a primitive", "nonterminal %s can never derive a finite architecture", r.Name)
 		}
@@ -701,9 +707,13 @@ func (s *Sym) nonterminals(dst []*Rule) []*Rule {
 	return dst
 }
 
+// trainSettings lists the settings of a `train {}` block, for hints.
+const trainSettings = "train settings: dataset, epochs, steps, batch, subset, validation, test, optimizer, schedule"
+
 func (c *checker) train(b *BlockDecl) {
 	t := &c.g.Train
 	seen := map[string]bool{}
+	var datasetPos, subsetPos Pos
 	for _, s := range b.Settings {
 		if seen[s.Name.Name] {
 			c.errorf(s.Name.Pos, "keep one", "setting %s is given twice", s.Name.Name)
@@ -713,34 +723,60 @@ func (c *checker) train(b *BlockDecl) {
 		switch s.Name.Name {
 		case "dataset":
 			name := identValue(s.Value)
-			if name != "mnist" && name != "synthetic" {
-				c.errorf(valuePos(s.Value), "datasets: mnist, synthetic", "unknown dataset %q", valueText(s.Value))
+			if _, ok := Datasets[name]; !ok {
+				c.errorf(valuePos(s.Value), "datasets: mnist, addnist, cifar10, synthetic", "unknown dataset %q", valueText(s.Value))
+				continue
 			}
-			t.Dataset = name
+			t.Dataset, datasetPos = name, valuePos(s.Value)
 		case "epochs":
 			t.Epochs = c.intValue(s.Value, 0, "epochs")
 		case "steps":
 			t.Steps = c.intValue(s.Value, 0, "steps")
 		case "batch":
-			t.Batch = c.intValue(s.Value, 1, "batch")
+			t.Batch = c.intValue(s.Value, 2, "batch")
 		case "subset":
-			t.Subset = c.intValue(s.Value, 0, "subset")
+			t.Subset, subsetPos = c.intValue(s.Value, 0, "subset"), valuePos(s.Value)
+		case "validation":
+			t.Validation = c.intValue(s.Value, 0, "validation")
 		case "test":
 			t.Test = c.intValue(s.Value, 0, "test")
 		case "optimizer":
 			c.optimizer(s.Value)
+		case "schedule":
+			name := identValue(s.Value)
+			if name != "none" && name != "cosine" {
+				c.errorf(valuePos(s.Value), "schedules: none (a constant learning rate), cosine (annealed to 0 over the run)", "unknown schedule %q", valueText(s.Value))
+				continue
+			}
+			t.Schedule = name
 		default:
-			c.errorf(s.Name.Pos, "train settings: dataset, epochs, steps, batch, subset, test, optimizer", "unknown train setting %s", s.Name.Name)
+			hint := trainSettings
+			if n := closest(s.Name.Name, []string{"dataset", "epochs", "steps", "batch", "subset", "validation", "test", "optimizer", "schedule"}); n != "" {
+				hint = fmt.Sprintf("did you mean %s? (%s)", n, trainSettings)
+			}
+			c.errorf(s.Name.Pos, hint, "unknown train setting %s", s.Name.Name)
 		}
 	}
 	if t.Epochs == 0 && t.Steps == 0 {
 		c.errorf(b.Pos, "set epochs or steps to at least 1", "the train block trains for zero steps")
 	}
+	if t.Subset > 0 && t.Subset < t.Batch {
+		c.errorf(subsetPos, fmt.Sprintf("set subset to at least the batch size %d, or 0 for all images", t.Batch), "subset %d is smaller than one batch of %d", t.Subset, t.Batch)
+	}
+	// A dataset the block names must fit the declared input and classes.
+	if d := Datasets[t.Dataset]; datasetPos.Line > 0 && d.Classes != 0 && c.g.Input.C != 0 && (d.Input != c.g.Input || d.Classes != c.g.Classes) {
+		c.errorf(datasetPos, fmt.Sprintf("dataset %s has images of %v in %d classes: declare `input image%v` and `output classes(%d)`, or pick another dataset (synthetic fits any shape)", t.Dataset, d.Input, d.Classes, d.Input, d.Classes),
+			"the file declares input image%v and classes(%d), which dataset %s does not have", c.g.Input, c.g.Classes, t.Dataset)
+	}
 }
 
+// optimizer types `optimizer sgd(lr: 0.05, momentum: 0.9, weight_decay: 0,
+// nesterov: true)` or `optimizer adam(lr: 0.001, beta1: 0.9, beta2: 0.999,
+// weight_decay: 0)`. Parameters left out keep the optimiser's defaults
+// (DefaultSGD, DefaultAdam).
 func (c *checker) optimizer(v *Value) {
 	t := &c.g.Train
-	const hint = "write e.g. optimizer sgd(lr: 0.05, momentum: 0.9, weight_decay: 0)"
+	const hint = "write e.g. optimizer sgd(lr: 0.05, momentum: 0.9, weight_decay: 5e-4, nesterov: true) or optimizer adam(lr: 0.001)"
 	var call *OpCall
 	switch {
 	case v != nil && v.Kind == IdentValue:
@@ -748,26 +784,86 @@ func (c *checker) optimizer(v *Value) {
 	case v != nil && v.Kind == CallValue:
 		call = v.Call
 	default:
-		c.errorf(valuePos(v), hint, "optimizer must be a name such as sgd")
+		c.errorf(valuePos(v), hint, "optimizer must be a name such as sgd or adam")
 		return
 	}
-	if call.Name.Name != "sgd" {
-		c.errorf(call.Name.Pos, "optimizers: sgd", "unknown optimizer %q", call.Name.Name)
+	var def TrainSettings
+	var params []string
+	switch call.Name.Name {
+	case "sgd":
+		def, params = DefaultSGD, []string{"lr", "momentum", "weight_decay", "nesterov"}
+	case "adam":
+		def, params = DefaultAdam, []string{"lr", "beta1", "beta2", "weight_decay"}
+	default:
+		c.errorf(call.Name.Pos, "optimizers: sgd, adam", "unknown optimizer %q", call.Name.Name)
 		return
 	}
-	t.Optimizer = "sgd"
+	t.Optimizer, t.LR, t.Momentum, t.Nesterov, t.Beta1, t.Beta2, t.WeightDecay =
+		def.Optimizer, def.LR, def.Momentum, def.Nesterov, def.Beta1, def.Beta2, def.WeightDecay
+	seen := map[string]bool{}
+	var nesterovPos Pos
 	for _, a := range call.Args {
-		switch a.Name.Name {
+		name := a.Name.Name
+		if !slices.Contains(params, name) {
+			c.errorf(a.Pos, fmt.Sprintf("%s takes %s", call.Name.Name, strings.Join(params, ", ")), "%s has no parameter %q", call.Name.Name, name)
+			continue
+		}
+		if seen[name] {
+			c.errorf(a.Pos, "keep one", "%s is given twice", name)
+			continue
+		}
+		seen[name] = true
+		switch name {
 		case "lr":
 			t.LR = c.floatValue(a.Value, 0, "lr")
+			if t.LR == 0 {
+				c.errorf(valuePos(a.Value), "write a learning rate above 0, such as 0.01", "lr must be positive")
+			}
 		case "momentum":
-			t.Momentum = c.floatValue(a.Value, 0, "momentum")
+			t.Momentum = c.fractionValue(a.Value, "momentum")
+		case "beta1", "beta2":
+			// The runtime reads a zero beta as its default, so 0 is out.
+			x := c.floatValue(a.Value, 0, name)
+			if v := a.Value; v != nil && v.Kind == NumberValue && v.Unit == "" && !(x > 0 && x < 1) {
+				c.errorf(v.Pos, "write a number above 0 and below 1, such as 0.9", "%s is %s", name, v.Text)
+				x = 0.9
+			}
+			if name == "beta1" {
+				t.Beta1 = x
+			} else {
+				t.Beta2 = x
+			}
 		case "weight_decay":
 			t.WeightDecay = c.floatValue(a.Value, 0, "weight_decay")
-		default:
-			c.errorf(a.Pos, hint, "sgd has no parameter %q", a.Name.Name)
+		case "nesterov":
+			t.Nesterov, nesterovPos = c.boolValue(a.Value, "nesterov"), valuePos(a.Value)
 		}
 	}
+	if t.Nesterov && t.Momentum == 0 {
+		c.errorf(nesterovPos, "give a momentum above 0, e.g. sgd(lr: 0.1, momentum: 0.9, nesterov: true)", "Nesterov momentum needs a momentum above 0")
+	}
+}
+
+// fractionValue is a number in [0, 1).
+func (c *checker) fractionValue(v *Value, what string) float64 {
+	x := c.floatValue(v, 0, what)
+	if x >= 1 {
+		c.errorf(valuePos(v), "write a number from 0 up to but not including 1, such as 0.9", "%s is %s", what, v.Text)
+		return 0
+	}
+	return x
+}
+
+// boolValue is true or false.
+func (c *checker) boolValue(v *Value, what string) bool {
+	switch identValue(v) {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	c.errorf(valuePos(v), "write true or false", "%s must be true or false, not %s", what, valueText(v))
+	return false
 }
 
 func (c *checker) search(b *BlockDecl) {
@@ -782,8 +878,12 @@ func (c *checker) search(b *BlockDecl) {
 		switch st.Name.Name {
 		case "strategy":
 			name := identValue(st.Value)
-			if name != "random" {
-				c.errorf(valuePos(st.Value), "this version of nasgc has the strategy random", "unknown strategy %q", valueText(st.Value))
+			if !slices.Contains(Strategies, name) {
+				hint := "strategies: " + strings.Join(Strategies, ", ")
+				if s := closest(name, slices.Clone(Strategies)); s != "" {
+					hint = "did you mean " + s + "? (" + hint + ")"
+				}
+				c.errorf(valuePos(st.Value), hint, "unknown strategy %q", valueText(st.Value))
 			}
 			s.Strategy = name
 		case "evaluations":
@@ -794,8 +894,32 @@ func (c *checker) search(b *BlockDecl) {
 			s.MaxDepth = c.intValue(st.Value, 1, "max_depth")
 		case "timeout":
 			s.Timeout = c.duration(st.Value, "timeout")
+		case "executor":
+			s.Executor = identValue(st.Value)
+			if s.Executor != "local" && s.Executor != "slurm" {
+				c.errorf(valuePos(st.Value), "executors: local, slurm", "unknown executor %q", valueText(st.Value))
+			}
+		case "partition":
+			s.Partition = valueText(st.Value)
+			if st.Value == nil || st.Value.Kind == NumberValue {
+				c.errorf(valuePos(st.Value), `write a Slurm partition name, e.g. partition "gpu"`, "partition must be a name")
+			}
+		case "slurm_time":
+			s.SlurmTime = c.duration(st.Value, "slurm_time")
+		case "cpus":
+			s.CPUs = c.intValue(st.Value, 1, "cpus")
+		case "mem":
+			s.Mem = valueText(st.Value)
+			if st.Value == nil || st.Value.Kind == IdentValue || !validMem(s.Mem) {
+				c.errorf(valuePos(st.Value), "write megabytes or a size such as 512M, 4G", "mem must be a memory size, got %q", valueText(st.Value))
+			}
+		case "sbatch":
+			if st.Value == nil || st.Value.Kind != StringValue {
+				c.errorf(valuePos(st.Value), `write them quoted, e.g. sbatch "--qos=low --account=lab"`, "sbatch must be a string of sbatch arguments")
+			}
+			s.Sbatch = valueText(st.Value)
 		default:
-			c.errorf(st.Name.Pos, "search settings: strategy, evaluations, seed, max_depth, timeout", "unknown search setting %s", st.Name.Name)
+			c.errorf(st.Name.Pos, "search settings: strategy, evaluations, seed, max_depth, timeout, executor, partition, slurm_time, cpus, mem, sbatch", "unknown search setting %s", st.Name.Name)
 		}
 	}
 }
@@ -815,6 +939,23 @@ func (c *checker) duration(v *Value, what string) time.Duration {
 		return time.Minute
 	}
 	return time.Duration(v.Num * float64(unit))
+}
+
+// validMem reports whether s is a memory size as sbatch --mem takes it:
+// a whole number of megabytes, optionally with a unit K, M, G or T.
+func validMem(s string) bool {
+	if n := len(s); n > 0 && strings.ContainsRune("KMGTkmgt", rune(s[n-1])) {
+		s = s[:n-1]
+	}
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func identValue(v *Value) string {
@@ -876,8 +1017,8 @@ func editDistance(a, b string) int {
 }
 
 // constraints types the constraint lines: a measure compared with a
-// number. They are recorded in Grammar.Constraints; sampling does not
-// enforce them yet, which a warning says.
+// number. They are recorded in Grammar.Constraints; the sampler and the
+// genetic operators only make architectures that meet them.
 func (c *checker) constraints(ds []*ConstraintDecl) {
 	const hint = "write e.g. `constraint params <= 2M`, `constraint flops <= 300M`, `constraint depth <= 40` or `constraint count(conv3x3) >= 1`"
 	for _, d := range ds {
@@ -931,6 +1072,5 @@ func (c *checker) constraints(ds []*ConstraintDecl) {
 			continue
 		}
 		c.g.Constraints = append(c.g.Constraints, k)
-		c.warnf(d.Pos, "sampling and search do not enforce constraints yet", "constraint %s %s %s is checked but not enforced", k.String(), op, number.Value.Text)
 	}
 }

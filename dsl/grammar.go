@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,6 +28,8 @@ type Grammar struct {
 
 	// Constraints are the typed constraint lines, in source order.
 	Constraints []Constraint
+	counted     []*Terminal // the terminals of count(T) constraints
+	hasShared   bool
 
 	rules map[string]*Rule
 }
@@ -78,6 +81,10 @@ type Terminal struct {
 	Kind TerminalKind
 	Ops  []*Op     // primitive
 	Topo *TopoBody // topology
+
+	zero  int8 // set by Check: 1 not zero, 2 zero (see Zero)
+	slot  int  // set by Check: 1 + index in counts of a count(T) constraint, or 0
+	costs atomic.Pointer[[]primCost]
 }
 
 // Arity is the number of arguments a terminal takes.
@@ -105,6 +112,12 @@ type TopoBody struct {
 	Params     []string
 	SlotInputs []int
 	Nodes      []*TopoNode
+
+	// Set by Check (prepare): the compiled body and, for bodies of at
+	// most tableSlots slots, connectivity and plans for every zero mask.
+	prog  *TopoProgram
+	conn  []bool
+	plans [][]bool
 }
 
 // TopoNode is a named node that sums its terms.
@@ -137,9 +150,13 @@ func (r *Rule) Recursive() bool { return r.recursive }
 
 // Production is one alternative of a rule.
 type Production struct {
-	Pos    Pos
-	Rule   *Rule
-	Index  int
+	Pos   Pos
+	Rule  *Rule
+	Index int
+	// needs is the depth budget the production needs below its rule, set
+	// by Check once termination is known (see need).
+	needs  int
+	nkids  int // nonterminal occurrences on the right side
 	Weight float64
 	Sym    *Sym
 }
@@ -152,21 +169,61 @@ type Sym struct {
 	Rule     *Rule
 	Terminal *Terminal
 	Args     []*Sym
+
+	argStart []int // set by Check: each argument's first kid (argKidStart)
 }
 
-// TrainSettings is the training recipe of the `train {}` block.
+// TrainSettings is the training recipe of the `train {}` block. Each
+// field maps onto the runtime's train.Config of the same name.
 type TrainSettings struct {
-	Dataset     string
+	Dataset     string // mnist, addnist, cifar10 or synthetic
 	Epochs      int
-	Steps       int
+	Steps       int // replaces Epochs when > 0
 	Batch       int
 	Subset      int // training images, 0 = all
+	Validation  int // validation images carved from the training set, 0 = none
 	Test        int // test images, 0 = all
 	Optimizer   string
 	LR          float64
-	Momentum    float64
+	Momentum    float64 // sgd
+	Nesterov    bool    // sgd
+	Beta1       float64 // adam
+	Beta2       float64 // adam
 	WeightDecay float64
+	Schedule    string // none or cosine
 }
+
+// Datasets are the datasets a `train {}` block may name, with the image
+// shape and class count each one has (a zero Shape for synthetic, which
+// takes the file's).
+var Datasets = map[string]struct {
+	Input   Shape
+	Classes int
+}{
+	"mnist":     {Shape{1, 28, 28}, 10},
+	"addnist":   {Shape{3, 28, 28}, 20},
+	"cifar10":   {Shape{3, 32, 32}, 10},
+	"synthetic": {},
+}
+
+// DatasetFits returns an error unless the dataset name exists and has
+// images of shape in and classes classes (synthetic fits any).
+func DatasetFits(name string, in Shape, classes int) error {
+	d, ok := Datasets[name]
+	switch {
+	case !ok:
+		return fmt.Errorf("unknown dataset %q: want mnist, addnist, cifar10 or synthetic", name)
+	case d.Classes != 0 && (d.Input != in || d.Classes != classes):
+		return fmt.Errorf("dataset %s has images of %v in %d classes, but the space declares input image%v and classes(%d)", name, d.Input, d.Classes, in, classes)
+	}
+	return nil
+}
+
+// Optimizers' defaults, which an `optimizer` setting starts from.
+var (
+	DefaultSGD  = TrainSettings{Optimizer: "sgd", LR: 0.05, Momentum: 0.9}
+	DefaultAdam = TrainSettings{Optimizer: "adam", LR: 0.001, Beta1: 0.9, Beta2: 0.999}
+)
 
 // SearchSettings is the `search {}` block.
 type SearchSettings struct {
@@ -175,13 +232,28 @@ type SearchSettings struct {
 	Seed        uint64
 	MaxDepth    int           // bound on nested expansions of recursive rules
 	Timeout     time.Duration // per candidate, training and evaluation
+
+	// Executor runs the candidates: "" or "local" on this machine,
+	// "slurm" as Slurm batch jobs. The fields below configure the slurm
+	// executor (see docs/slurm.md).
+	Executor  string
+	Partition string        // sbatch --partition; "" = the cluster's default
+	SlurmTime time.Duration // sbatch --time; 0 = timeout plus a margin
+	CPUs      int           // sbatch --cpus-per-task; 0 = 1
+	Mem       string        // sbatch --mem, e.g. "2G"; "" = the cluster's default
+	Sbatch    string        // more sbatch arguments, separated by spaces
 }
+
+// Strategies are the search strategies `search { strategy NAME }` takes:
+// BOHNAS (BO with the hierarchical WL kernel), NASBOWL (BO with the WL
+// kernel), BO with the NASBOT kernel, regularized evolution, random.
+var Strategies = []string{"bohnas", "nasbowl", "nasbot", "evolution", "random"}
 
 // DefaultTrain and DefaultSearch are the settings a file gets for what its
 // blocks leave out.
 var (
 	DefaultTrain = TrainSettings{Dataset: "mnist", Epochs: 1, Batch: 64, Subset: 2000, Test: 2000,
-		Optimizer: "sgd", LR: 0.05, Momentum: 0.9}
+		Optimizer: "sgd", LR: 0.05, Momentum: 0.9, Schedule: "none"}
 	DefaultSearch = SearchSettings{Strategy: "random", Evaluations: 6, Seed: 1, MaxDepth: 3,
 		Timeout: 5 * time.Minute}
 )

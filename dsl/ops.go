@@ -45,10 +45,11 @@ const (
 	// SameShape keeps (C, H, W): elementwise functions, normalisations,
 	// identity, zero.
 	SameShape Effect = iota
-	// Spatial is a convolution or pooling with a kernel k, padding k/2 and
-	// an optional stride: H and W become ceil(H/stride), ceil(W/stride);
-	// C becomes the argument out when the operation has one and it is not
-	// 0.
+	// Spatial is a convolution or pooling with a kernel k, an optional
+	// dilation d (1 when absent), padding p = d*(k/2) and an optional
+	// stride s: H becomes (H + 2p - d*(k-1) - 1)/s + 1, rounded down, which
+	// for an odd k is ceil(H/s); W likewise. C becomes the argument out
+	// when the operation has one and it is not 0.
 	Spatial
 	// Residual is a residual block: H and W are divided by stride (rounded
 	// up), C becomes out, or C*stride when out is 0.
@@ -120,7 +121,7 @@ func init() {
 		binary("add", "x1 + x2"),
 		binary("mul", "x1 * x2"),
 		binary("sub", "x1 - x2"),
-		binary("div", "x1 / (x2 + eps)"),
+		binary("div", "x1 / (x2 + eps), eps = 1e-6 with the sign of x2"),
 		binary("max", "max(x1, x2)"),
 		binary("min", "min(x1, x2)"),
 		binary("bsigmoid", "sigmoid(x1) * x2"),
@@ -129,21 +130,22 @@ func init() {
 		binary("wavg", "w * x1 + (1 - w) * x2 with a learned w",
 			OpParam{Name: "init", Default: 0.5, Kind: FloatParam}),
 	} {
+		s.Runtime = true
 		Ops[s.Name] = s
 	}
 }
 
 // Ops lists the runtime operations the language knows, by name.
 var Ops = map[string]*OpSpec{
-	"conv": {Name: "conv", Doc: "k x k convolution, padding k/2, no bias; out 0 keeps the channels", Effect: Spatial, Runtime: true,
-		Params: []OpParam{{Name: "k", Required: true, Min: 1}, {Name: "out", Min: 0}, {Name: "stride", Default: 1, Min: 1}}},
-	"dwconv": {Name: "dwconv", Doc: "k x k depthwise convolution, padding k/2; keeps the channels", Effect: Spatial,
+	"conv": {Name: "conv", Doc: "k x k convolution, padding dilation*(k/2), no bias; out 0 keeps the channels", Effect: Spatial, Runtime: true,
+		Params: []OpParam{{Name: "k", Required: true, Min: 1}, {Name: "out", Min: 0}, {Name: "stride", Default: 1, Min: 1}, {Name: "dilation", Default: 1, Min: 1}}},
+	"dwconv": {Name: "dwconv", Doc: "k x k depthwise convolution, padding dilation*(k/2), no bias; keeps the channels", Effect: Spatial, Runtime: true,
+		Params: []OpParam{{Name: "k", Required: true, Min: 1}, {Name: "stride", Default: 1, Min: 1}, {Name: "dilation", Default: 1, Min: 1}}},
+	"avgpool": {Name: "avgpool", Doc: "k x k average pooling, padding k/2, the padding not counted", Effect: Spatial, Runtime: true,
 		Params: []OpParam{{Name: "k", Required: true, Min: 1}, {Name: "stride", Default: 1, Min: 1}}},
-	"avgpool": {Name: "avgpool", Doc: "k x k average pooling, padding k/2", Effect: Spatial,
+	"maxpool": {Name: "maxpool", Doc: "k x k max pooling, padding k/2", Effect: Spatial, Runtime: true,
 		Params: []OpParam{{Name: "k", Required: true, Min: 1}, {Name: "stride", Default: 1, Min: 1}}},
-	"maxpool": {Name: "maxpool", Doc: "k x k max pooling, padding k/2", Effect: Spatial,
-		Params: []OpParam{{Name: "k", Required: true, Min: 1}, {Name: "stride", Default: 1, Min: 1}}},
-	"resblock": {Name: "resblock", Doc: "NAS-Bench-201 residual block: two 3x3 convolutions and a shortcut; divides H and W by stride; out 0 means C*stride", Effect: Residual,
+	"resblock": {Name: "resblock", Doc: "NAS-Bench-201 residual block: two 3x3 convolutions and a shortcut; divides H and W by stride; out 0 means C*stride", Effect: Residual, Runtime: true,
 		Params: []OpParam{{Name: "stride", Default: 1, Min: 1}, {Name: "out", Min: 0}}},
 	"batchnorm":     {Name: "batchnorm", Doc: "batch normalisation over the channels", Runtime: true},
 	"relu":          {Name: "relu", Doc: "max(x, 0)", Runtime: true},
@@ -164,8 +166,14 @@ func (o *Op) OutShape(in Shape, classes int) Shape {
 	}
 	switch o.Spec.Effect {
 	case Spatial:
-		s := o.Arg("stride")
-		out := Shape{in.C, ceilDiv(in.H, s), ceilDiv(in.W, s)}
+		s, k, d := max(o.Arg("stride"), 1), o.Arg("k"), max(o.Arg("dilation"), 1)
+		size := func(h int) int {
+			if k <= 0 || h <= 0 {
+				return ceilDiv(h, s)
+			}
+			return max((h+2*d*(k/2)-d*(k-1)-1)/s+1, 0)
+		}
+		out := Shape{in.C, size(in.H), size(in.W)}
 		if c := o.Arg("out"); c > 0 {
 			out.C = c
 		}

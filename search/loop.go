@@ -182,7 +182,7 @@ func Search(ctx context.Context, cfg Config) (*Run, error) {
 			c.Failure, c.Error = "", ""
 			go func() {
 				start := time.Now()
-				evaluate(ctx, cfg.Evaluator, &c, d)
+				evaluate(context.WithValue(ctx, jobRecorderKey{}, st), cfg.Evaluator, &c, d)
 				c.Seconds = time.Since(start).Seconds()
 				results <- done{&c}
 			}()
@@ -294,6 +294,22 @@ func openRun(cfg Config) (st *store.Store, resumed bool, err error) {
 	}
 	st, err = store.Create(dir, store.Meta{SpaceName: g.Name, SpaceSource: bytes.Clone(g.Source), SpaceHash: hash, Settings: settings})
 	return st, false, err
+}
+
+type jobRecorderKey struct{}
+
+// RecordJob records in the run's store the id of the batch job that runs
+// trial t (t.Job is set too), so that a resumed run can re-attach to the
+// job instead of submitting the trial again. Evaluators that submit jobs
+// call it with the context Search gave them; with any other context it
+// only sets t.Job.
+func RecordJob(ctx context.Context, t *Trial, job string) error {
+	st, _ := ctx.Value(jobRecorderKey{}).(*store.Store)
+	if st == nil {
+		t.Job = job
+		return nil
+	}
+	return st.SetJob(t, job)
 }
 
 // evaluate calls the evaluator, turning a panic into a failed trial.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
+	"strings"
 
 	"github.com/nasgc/nasgc/dsl"
 	"github.com/spf13/cobra"
@@ -21,18 +23,28 @@ func newCheckCmd(stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			if arch != "" {
-				d, err := derivation(g, arch, 0, stderr)
+				d, err := parseArch(g, arch)
+				if err != nil {
+					fmt.Fprintf(stderr, "--arch: %v\n  %s\n  %s^\n", err, arch, strings.Repeat(" ", termCol(err)-1))
+					return errPrinted
+				}
+				if err := g.Satisfies(d); err != nil {
+					fmt.Fprintf(stderr, "--arch: the grammar derives it, but %v\n", err)
+					return errPrinted
+				}
+				gr, err := g.Graph(d)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(stdout, "%s is in the space %s\n", d, g.Name)
+				fmt.Fprintf(stdout, "%s is in the space %s: %s parameters, %s FLOPs per example, depth %d\nid: %s\n",
+					d, g.Name, dsl.FormatCount(big.NewInt(gr.Params)), dsl.FormatCount(big.NewInt(gr.FLOPs)), gr.Depth, d.ID())
 				return nil
 			}
 			fmt.Fprintln(stdout, summary(args[0], g))
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&arch, "arch", "", "also check that this architecture (a functional term) is in the space")
+	cmd.Flags().StringVar(&arch, "arch", "", "also check that this architecture (a functional term or a bracketed id) is in the space")
 	return cmd
 }
 
@@ -60,8 +72,8 @@ func summary(path string, g *dsl.Grammar) string {
 			break
 		}
 	}
-	return fmt.Sprintf("%s: ok: space %s, %d rule(s), %d terminal(s) (%d primitive(s), %d topolog%s), start symbol %s%s",
-		path, g.Name, len(g.Rules), prims+topos, prims, topos, plural(topos, "y", "ies"), g.Start().Name, recursive)
+	return fmt.Sprintf("%s: ok: space %s, %d rule(s), %d terminal(s) (%d primitive(s), %d topolog%s), start symbol %s%s, %s architectures",
+		path, g.Name, len(g.Rules), prims+topos, prims, topos, plural(topos, "y", "ies"), g.Start().Name, recursive, dsl.FormatCount(g.Count(0).Distinct))
 }
 
 func plural(n int, one, many string) string {

@@ -13,10 +13,11 @@ func newSampleCmd(stdout, stderr io.Writer) *cobra.Command {
 		n        int
 		seed     uint64
 		maxDepth int
+		ids      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sample FILE.nasg",
-		Short: "Print random architectures of a search space as functional terms",
+		Short: "Print random architectures of a search space as functional terms (or ids)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if n < 0 {
@@ -35,6 +36,10 @@ func newSampleCmd(stdout, stderr io.Writer) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if ids {
+					fmt.Fprintln(stdout, d.ID())
+					continue
+				}
 				fmt.Fprintln(stdout, d)
 			}
 			return nil
@@ -42,6 +47,7 @@ func newSampleCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	cmd.Flags().IntVarP(&n, "n", "n", 10, "number of architectures")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed; the same seed prints the same architectures")
+	cmd.Flags().BoolVar(&ids, "ids", false, "print the paper's bracketed identifiers instead of functional terms")
 	cmd.Flags().IntVar(&maxDepth, "max-depth", 0, "bound on nested expansions of recursive rules (default: the file's max_depth)")
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -24,9 +25,10 @@ func newSearchCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
 		evaluations, maxDepth, threads, workers, maxFailures int
 		seed                                                 uint64
-		runDir                                               string
+		runDir, strategy                                     string
 		timeout                                              time.Duration
 		tf                                                   trainFlags
+		sf                                                   slurmFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "search [FILE.nasg] [--run DIR]",
@@ -66,7 +68,7 @@ settings; FILE may be left out.`,
 					return err
 				}
 				if applied.Train != g.Train || set("seed") && seed != g.Search.Seed || set("max-depth") && maxDepth != g.Search.MaxDepth || set("timeout") && timeout != g.Search.Timeout {
-					fmt.Fprintf(stderr, "nasgc: a resumed run keeps its recorded training and search settings; the flags that change them are ignored (only --evaluations, --workers, --threads apply)\n")
+					fmt.Fprintf(stderr, "nasgc: a resumed run keeps its recorded training and search settings; the flags that change them are ignored (only --evaluations, --workers, --threads and the executor flags apply)\n")
 				}
 			case len(args) == 0:
 				return usageError{errors.New("search needs a .nasg file, or --run with an existing run to resume")}
@@ -108,9 +110,23 @@ settings; FILE may be left out.`,
 					s.Timeout = timeout
 				}
 			}
+			if err := sf.apply(set, &s); err != nil {
+				return err
+			}
+			if s.Executor == "slurm" && set("threads") {
+				return usageError{errors.New("--threads applies to --executor local; Slurm jobs use as many threads as they have CPUs (--cpus)")}
+			}
+			if set("strategy") {
+				if resume && strategy != s.Strategy {
+					fmt.Fprintf(stderr, "nasgc: a resumed run keeps its strategy %s; --strategy is ignored\n", s.Strategy)
+				} else {
+					s.Strategy = strategy
+				}
+			}
 			g.Search = s
-			if s.Strategy != "" && s.Strategy != "random" {
-				return fmt.Errorf("strategy %q is not implemented yet; use random", s.Strategy)
+			strat, err := search.NewStrategy(s.Strategy, g, s.Seed, s.MaxDepth)
+			if err != nil {
+				return usageError{err}
 			}
 			if runDir == "" {
 				runDir = filepath.Join("runs", fmt.Sprintf("%s-%s", g.Name, time.Now().Format("20060102-150405")))
@@ -132,7 +148,11 @@ settings; FILE may be left out.`,
 			if len(args) == 1 {
 				name = args[0]
 			}
-			fmt.Fprintf(stderr, "nasgc: %s search of %s: %d evaluations, seed %d, max_depth %d, %d worker(s) with %d thread(s) each\n", s.Strategy, name, s.Evaluations, s.Seed, s.MaxDepth, workers, threads)
+			if s.Executor == "slurm" {
+				fmt.Fprintf(stderr, "nasgc: %s search of %s: %d evaluations, seed %d, max_depth %d, up to %d Slurm job(s) at once\n", s.Strategy, name, s.Evaluations, s.Seed, s.MaxDepth, workers)
+			} else {
+				fmt.Fprintf(stderr, "nasgc: %s search of %s: %d evaluations, seed %d, max_depth %d, %d worker(s) with %d thread(s) each\n", s.Strategy, name, s.Evaluations, s.Seed, s.MaxDepth, workers, threads)
+			}
 			fmt.Fprintf(stderr, "each candidate trains %s on %s %s training images (batch %d) and is tested on %s test images; time limit %s each\n",
 				budget, count(t.Subset), t.Dataset, t.Batch, count(t.Test), s.Timeout)
 			if !resume {
@@ -145,14 +165,28 @@ settings; FILE may be left out.`,
 				prog = &search.BarProgress{W: stderr}
 				candLog = nil // the candidates' lines are in their log.txt
 			}
-			l := &exec.Local{Grammar: g, SourceDir: srcDir, Threads: threads, Timeout: s.Timeout, Log: candLog,
-				CacheDir: filepath.Join(runDir, "cache")}
-			if workers > 1 {
-				l.Log = nil // interleaved lines of several candidates help nobody
+			var ev search.Evaluator
+			if s.Executor == "slurm" {
+				sl, err := newSlurm(g, srcDir, runDir, s)
+				if err != nil {
+					return err
+				}
+				if prog == nil {
+					sl.Log = stderr
+				}
+				fmt.Fprintf(stderr, "each candidate is a Slurm job with %s (the run directory must be on a filesystem the compute nodes share)\n", strings.Join(sl.ResourceArgs(), " "))
+				ev = sl
+			} else {
+				l := &exec.Local{Grammar: g, SourceDir: srcDir, Threads: threads, Timeout: s.Timeout, Log: candLog,
+					CacheDir: filepath.Join(runDir, "cache")}
+				if workers > 1 {
+					l.Log = nil // interleaved lines of several candidates help nobody
+				}
+				ev = l
 			}
 			r, err := search.Search(cmd.Context(), search.Config{
-				Grammar: g, Evaluations: s.Evaluations, Seed: s.Seed, MaxDepth: s.MaxDepth, Workers: workers,
-				RunDir: runDir, Evaluator: l, Log: stderr, Out: stdout, Progress: prog,
+				Grammar: g, Strategy: strat, Evaluations: s.Evaluations, Seed: s.Seed, MaxDepth: s.MaxDepth, Workers: workers,
+				RunDir: runDir, Evaluator: ev, Log: stderr, Out: stdout, Progress: prog,
 				MaxConsecutiveFailures: maxFailures,
 				Settings:               search.Settings{Timeout: s.Timeout, Train: g.Train, Search: s},
 			})
@@ -173,16 +207,91 @@ settings; FILE may be left out.`,
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&strategy, "strategy", "", "search strategy: "+strings.Join(search.Strategies, ", ")+" (default: the file's)")
 	cmd.Flags().IntVar(&evaluations, "evaluations", 0, "number of architectures to evaluate (default: the file's)")
 	cmd.Flags().Uint64Var(&seed, "seed", 0, "random seed (default: the file's)")
 	cmd.Flags().IntVar(&maxDepth, "max-depth", 0, "bound on nested expansions of recursive rules (default: the file's)")
 	cmd.Flags().StringVar(&runDir, "run", "", "directory for the run's store, trials and code (default: runs/SPACE-TIME); an existing run is resumed")
 	cmd.Flags().DurationVar(&timeout, "timeout", 0, "time limit per candidate (default: the file's)")
 	cmd.Flags().IntVar(&threads, "threads", 0, "threads per candidate (default: the cores split between the workers)")
-	cmd.Flags().IntVar(&workers, "workers", 1, "candidates built and trained at once")
+	cmd.Flags().IntVar(&workers, "workers", 1, "candidates built and trained at once (with --executor slurm: jobs submitted at once)")
 	cmd.Flags().IntVar(&maxFailures, "max-failures", search.DefaultMaxConsecutiveFailures, "stop after this many failed trials in a row (-1: never)")
 	tf.register(cmd)
+	sf.register(cmd)
 	return cmd
+}
+
+// slurmFlags are the flags that choose and configure the executor; they
+// override the file's search {} block (executor, partition, slurm_time,
+// cpus, mem, sbatch) and, unlike the other settings, apply to a resumed run
+// too.
+type slurmFlags struct {
+	executor, partition, mem, sbatch string
+	slurmTime                        time.Duration
+	cpus                             int
+}
+
+func (f *slurmFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.executor, "executor", "", "where candidates run: local or slurm (default: the file's, else local)")
+	fl.StringVar(&f.partition, "partition", "", "slurm: sbatch --partition (default: the file's, else the cluster's)")
+	fl.DurationVar(&f.slurmTime, "slurm-time", 0, "slurm: sbatch --time, rounded up to minutes (default: the file's, else --timeout plus 30s)")
+	fl.IntVar(&f.cpus, "cpus", 0, "slurm: CPUs per candidate job, and its GOMAXPROCS (default: the file's, else 1)")
+	fl.StringVar(&f.mem, "mem", "", "slurm: sbatch --mem, e.g. 2G (default: the file's, else the cluster's)")
+	fl.StringVar(&f.sbatch, "sbatch", "", `slurm: more sbatch arguments, e.g. "--qos=low --account=lab" (default: the file's)`)
+}
+
+func (f *slurmFlags) apply(set func(string) bool, s *dsl.SearchSettings) error {
+	if set("executor") {
+		if f.executor != "local" && f.executor != "slurm" {
+			return usageError{fmt.Errorf("--executor must be local or slurm, got %q", f.executor)}
+		}
+		s.Executor = f.executor
+	}
+	if set("partition") {
+		s.Partition = f.partition
+	}
+	if set("slurm-time") {
+		if f.slurmTime <= 0 {
+			return usageError{fmt.Errorf("--slurm-time must be positive, got %s", f.slurmTime)}
+		}
+		s.SlurmTime = f.slurmTime
+	}
+	if set("cpus") {
+		if f.cpus < 1 {
+			return usageError{fmt.Errorf("--cpus must be >= 1, got %d", f.cpus)}
+		}
+		s.CPUs = f.cpus
+	}
+	if set("mem") {
+		s.Mem = f.mem
+	}
+	if set("sbatch") {
+		s.Sbatch = f.sbatch
+	}
+	if s.Executor != "slurm" {
+		for _, name := range []string{"partition", "slurm-time", "cpus", "mem", "sbatch"} {
+			if set(name) {
+				return usageError{fmt.Errorf("--%s configures the slurm executor; add --executor slurm", name)}
+			}
+		}
+	}
+	return nil
+}
+
+// newSlurm returns the slurm executor of a run, after checking that the
+// Slurm commands are installed.
+func newSlurm(g *dsl.Grammar, srcDir, runDir string, s dsl.SearchSettings) (*exec.Slurm, error) {
+	if err := exec.CheckSlurm(); err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(runDir)
+	if err != nil {
+		return nil, err
+	}
+	return &exec.Slurm{Grammar: g, SourceDir: srcDir, Timeout: s.Timeout, CacheDir: filepath.Join(abs, "cache"),
+		Partition: s.Partition, Time: s.SlurmTime, CPUs: s.CPUs, Mem: s.Mem, Sbatch: strings.Fields(s.Sbatch),
+		JobName: "nasgc-" + filepath.Base(abs)}, nil
 }
 
 // loadRun returns the space of an existing run with its recorded settings.

@@ -15,6 +15,10 @@ type Set struct {
 	// Mean and Std normalise every pixel on its way into a batch:
 	// (v - Mean) / Std, where v is the stored value (bytes scaled to [0, 1]).
 	Mean, Std float64
+	// ChannelMean and ChannelStd, when not nil, hold one mean and one
+	// standard deviation per channel (C values each) and replace Mean and
+	// Std: the pixels of channel c become (v - ChannelMean[c]) / ChannelStd[c].
+	ChannelMean, ChannelStd []float64
 
 	bytes  []uint8   // N·C·H·W pixels 0..255, or nil
 	floats []float32 // N·C·H·W pixels, when bytes is nil
@@ -58,6 +62,16 @@ func (s *Set) check(npix int) error {
 	if !(s.Std > 0) || math.IsInf(s.Std, 0) || math.IsNaN(s.Mean) {
 		return fmt.Errorf("data: set %q: bad normalisation mean %v std %v", s.Name, s.Mean, s.Std)
 	}
+	if s.ChannelMean != nil || s.ChannelStd != nil {
+		if len(s.ChannelMean) != s.C || len(s.ChannelStd) != s.C {
+			return fmt.Errorf("data: set %q: %d channel means and %d channel stds for %d channels", s.Name, len(s.ChannelMean), len(s.ChannelStd), s.C)
+		}
+		for c := range s.C {
+			if m, sd := s.ChannelMean[c], s.ChannelStd[c]; !(sd > 0) || math.IsInf(sd, 0) || math.IsNaN(m) || math.IsInf(m, 0) {
+				return fmt.Errorf("data: set %q: bad normalisation of channel %d: mean %v std %v", s.Name, c, m, sd)
+			}
+		}
+	}
 	for i, l := range s.Labels {
 		if l < 0 || l >= s.Classes {
 			return fmt.Errorf("data: set %q: image %d has label %d, outside 0..%d", s.Name, i, l, s.Classes-1)
@@ -74,8 +88,13 @@ func (s *Set) Subset(k int, seed uint64) *Set {
 	if k <= 0 || k >= s.Len() {
 		return s
 	}
-	perm := rand.New(rand.NewPCG(seed, 0x73756273657421)).Perm(s.Len())[:k]
-	return s.Pick(perm)
+	return s.Pick(SubsetIndices(s.Len(), k, seed))
+}
+
+// SubsetIndices returns the indices of the images [Set.Subset] picks from a
+// set of n images: the first k of a permutation of 0..n-1 drawn from seed.
+func SubsetIndices(n, k int, seed uint64) []int {
+	return rand.New(rand.NewPCG(seed, 0x73756273657421)).Perm(n)[:k:k]
 }
 
 // Pick returns the images with the given indices, in that order, as a new
@@ -100,6 +119,45 @@ func (s *Set) Pick(idx []int) *Set {
 	return &sub
 }
 
+// norm returns the mean and standard deviation that normalise channel c.
+func (s *Set) norm(c int) (mean, std float64) {
+	if s.ChannelMean != nil {
+		return s.ChannelMean[c], s.ChannelStd[c]
+	}
+	return s.Mean, s.Std
+}
+
+// Split divides s into two disjoint sets: held holds k images chosen at
+// random by a permutation drawn from seed, rest the other s.Len()-k in
+// their original order. The same seed gives the same split. Split panics
+// unless 0 < k < s.Len().
+func (s *Set) Split(k int, seed uint64) (rest, held *Set) {
+	if k <= 0 || k >= s.Len() {
+		panic(fmt.Sprintf("data: split of %d images from a set of %d", k, s.Len()))
+	}
+	heldIdx, restIdx := SplitIndices(s.Len(), k, seed)
+	return s.Pick(restIdx), s.Pick(heldIdx)
+}
+
+// SplitIndices returns the indices [Set.Split] uses: k indices of 0..n-1 in
+// the order of a permutation drawn from seed, and the other n-k in
+// increasing order.
+func SplitIndices(n, k int, seed uint64) (held, rest []int) {
+	perm := rand.New(rand.NewPCG(seed, 0x73706c6974)).Perm(n)
+	held = perm[:k:k]
+	in := make([]bool, n)
+	for _, i := range held {
+		in[i] = true
+	}
+	rest = make([]int, 0, n-k)
+	for i := range n {
+		if !in[i] {
+			rest = append(rest, i)
+		}
+	}
+	return held, rest
+}
+
 // Float is the element type of a batch.
 type Float interface{ ~float32 | ~float64 }
 
@@ -109,24 +167,28 @@ type Float interface{ ~float32 | ~float64 }
 func Fill[T Float](s *Set, idx []int, x, onehot []T) {
 	size := s.imageSize()
 	x = x[:len(idx)*size]
-	if s.bytes != nil {
-		// A table turns the byte straight into the normalised value.
-		var table [256]T
-		for v := range table {
-			table[v] = T((float64(v)/255 - s.Mean) / s.Std)
-		}
-		for j, i := range idx {
-			dst := x[j*size : (j+1)*size]
-			for k, v := range s.bytes[i*size : (i+1)*size] {
-				dst[k] = table[v]
+	plane := size / s.C
+	for c := range s.C {
+		mean, std := s.norm(c)
+		if s.bytes != nil {
+			// A table turns the byte straight into the normalised value.
+			var table [256]T
+			for v := range table {
+				table[v] = T((float64(v)/255 - mean) / std)
 			}
-		}
-	} else {
-		mean, inv := s.Mean, 1/s.Std
-		for j, i := range idx {
-			dst := x[j*size : (j+1)*size]
-			for k, v := range s.floats[i*size : (i+1)*size] {
-				dst[k] = T((float64(v) - mean) * inv)
+			for j, i := range idx {
+				dst := x[j*size+c*plane : j*size+(c+1)*plane]
+				for k, v := range s.bytes[i*size+c*plane : i*size+(c+1)*plane] {
+					dst[k] = table[v]
+				}
+			}
+		} else {
+			inv := 1 / std
+			for j, i := range idx {
+				dst := x[j*size+c*plane : j*size+(c+1)*plane]
+				for k, v := range s.floats[i*size+c*plane : i*size+(c+1)*plane] {
+					dst[k] = T((float64(v) - mean) * inv)
+				}
 			}
 		}
 	}

@@ -64,9 +64,15 @@ func sumAll(t *testing.T, n *G.Node) *G.Node {
 // random values (so that e.g. BatchNorm's γ and β are not 1 and 0).
 func newHarness(t *testing.T, shape []int, m nn.Model) *harness {
 	t.Helper()
+	return newHarnessMode(t, shape, nn.Train, m)
+}
+
+// newHarnessMode is newHarness with a graph of the given mode.
+func newHarnessMode(t *testing.T, shape []int, mode nn.Mode, m nn.Model) *harness {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(7, 7))
 	h := &harness{t: t, net: nn.NewNet(nn.Float64, 1)}
-	b, in, y, err := h.net.Build(nn.Train, m, shape...)
+	b, in, y, err := h.net.Build(mode, m, shape...)
 	if err != nil {
 		t.Fatal(err)
 	}

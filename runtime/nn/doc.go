@@ -8,23 +8,34 @@
 // which the first build creates and every later build reuses, matched by
 // creation order and checked by shape, and the BatchNorm running statistics.
 //
-// The layer set is small and fixed: [B.Conv], [B.BatchNorm], [B.ReLU],
-// [B.Identity], [B.Add], [B.GlobalAvgPool], [B.Linear] and the loss
-// [B.CrossEntropy]. Tensors are NCHW (4-D) or (N, C) (2-D). Every layer is
-// checked against a naive reference and central finite differences in the
-// package tests.
+// The layers are those of the search spaces' primitives: [B.Conv] (stride,
+// padding, dilation), [B.DWConv], [B.BatchNorm], [B.InstanceNorm],
+// [B.LayerNorm], [B.ReLU], [B.HardSwish], [B.Mish], [B.Sigmoid], [B.Tanh],
+// the functions of the activation-function space ([B.Func], [B.Func2],
+// [B.Pow], [B.Scale], [B.Shift], [B.Constant], [B.WAvg], [B.BGaussian]),
+// [B.AvgPool], [B.MaxPool], the NAS-Bench-201 [B.ResBlock], [B.Zero],
+// [B.Identity], [B.Add], [B.Concat], [B.GlobalAvgPool], [B.Linear] and the
+// loss [B.CrossEntropy]. Tensors are NCHW (4-D) or (N, C) (2-D). Every
+// layer is checked in float64 against a naive reference and central finite
+// differences in the package tests.
 //
-// Convolution, BatchNorm and ReLU are nn's own gorgonia ops with
-// hand-written gradients. gorgonia v0.9.18's versions are correct but slow
-// (materialised transposes, broadcast copies, BatchNorm statistics that
-// contend for one cache line), and its BatchNorm resets its running
-// statistics whenever a tape machine is created. nn's ops keep their
-// outputs from step to step and share scratch memory per graph; float32
-// matrix products run on an AVX2/FMA micro-kernel written in assembly where
-// the CPU has one, and on gonum's BLAS otherwise. The other layers use
-// gorgonia's ops, avoiding its defects: GlobalAvgPool reduces one axis after
-// a reshape, because GlobalAveragePool2D has no gradient and multi-axis
-// Mean/Sum are wrong above 2×2.
+// Trained weights (parameters and BatchNorm running statistics) are saved
+// with [Net.Save] and loaded into a network of the same model with
+// [Net.Load]; a [Classifier] runs a model's evaluation graph on images.
+//
+// Convolutions, norms, pooling, the elementwise functions and the loss are
+// nn's own gorgonia ops with hand-written gradients. gorgonia v0.9.18's
+// versions are slow (materialised transposes, broadcast copies, BatchNorm
+// statistics that contend for one cache line) or wrong (AveragePool2D),
+// its BatchNorm resets its running statistics whenever a tape machine is
+// created, and its log-softmax times one-hot targets gives NaN for logits
+// far below their row's maximum. nn's ops keep their outputs from step to
+// step and share scratch memory per graph; float32 matrix products run on
+// an AVX2/FMA micro-kernel written in assembly where the CPU has one, and
+// on gonum's BLAS otherwise. The other layers use gorgonia's ops, avoiding
+// its defects: GlobalAvgPool reduces one axis after a reshape, because
+// GlobalAveragePool2D has no gradient and multi-axis Mean/Sum are wrong
+// above 2×2.
 //
 // Initialisation uses its own seeded PCG generator (math/rand/v2), so the
 // same seed gives the same parameters: gorgonia's initialisers are seeded

@@ -43,14 +43,19 @@ type geom struct {
 	n, c, h, w     int // input
 	o, oh, ow      int // output channels and size
 	k, stride, pad int
+	dil            int // dilation; 0 means 1
 }
+
+// d returns the dilation.
+func (g geom) d() int { return max(g.dil, 1) }
 
 func (g geom) p() int  { return g.oh * g.ow }     // output positions per image
 func (g geom) kk() int { return g.c * g.k * g.k } // rows of the column matrix
 
 // im2col writes the patches of image x (C×H×W) into the columns
 // [off, off+P) of col, a (C·K·K)×ld matrix: row (c, ki, kj), column
-// off + i·OW + j holds x[c, i·S+ki−pad, j·S+kj−pad], or 0 outside the image.
+// off + i·OW + j holds x[c, i·S+ki·D−pad, j·S+kj·D−pad] (D the
+// dilation), or 0 outside the image.
 func im2col[T float](g geom, x []T, col []T, ld, off int) {
 	for rr := range g.kk() {
 		im2colRow(g, x, rr, col[rr*ld+off:rr*ld+off+g.p()])
@@ -60,7 +65,7 @@ func im2col[T float](g geom, x []T, col []T, ld, off int) {
 // im2colRow writes row rr = (c·K + ki)·K + kj of image x's column matrix
 // into dst (P values).
 func im2colRow[T float](g geom, x []T, rr int, dst []T) {
-	c, ki, kj := rr/(g.k*g.k), rr/g.k%g.k, rr%g.k
+	c, ki, kj := rr/(g.k*g.k), rr/g.k%g.k*g.d(), rr%g.k*g.d()
 	img := x[c*g.h*g.w : (c+1)*g.h*g.w]
 	// Columns j with 0 <= j·S+kj−pad < W.
 	j0, j1 := validRange(g.ow, g.w, g.stride, kj-g.pad)
@@ -89,9 +94,10 @@ func im2colRow[T float](g geom, x []T, rr int, dst []T) {
 func col2im[T float](g geom, col []T, ld, off int, dx []T) {
 	for c := 0; c < g.c; c++ {
 		img := dx[c*g.h*g.w : (c+1)*g.h*g.w]
-		for ki := 0; ki < g.k; ki++ {
-			for kj := 0; kj < g.k; kj++ {
-				row := col[((c*g.k+ki)*g.k+kj)*ld+off:]
+		for ki0 := 0; ki0 < g.k; ki0++ {
+			for kj0 := 0; kj0 < g.k; kj0++ {
+				row := col[((c*g.k+ki0)*g.k+kj0)*ld+off:]
+				ki, kj := ki0*g.d(), kj0*g.d()
 				j0, j1 := validRange(g.ow, g.w, g.stride, kj-g.pad)
 				for i := 0; i < g.oh; i++ {
 					r := i*g.stride + ki - g.pad

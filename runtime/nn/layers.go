@@ -14,11 +14,28 @@ const (
 	BNEpsilon  = 1e-5 // added to the variance
 )
 
-// Conv describes a 2-D convolution: K×K kernel, Out output channels (0 means
-// as many as the input has), stride Stride (0 means 1), zero padding K/2, no
-// bias.
+// Conv describes a 2-D convolution without bias: K×K kernel, Out output
+// channels (0 means as many as the input has), stride Stride (0 means 1),
+// dilation Dilation (0 means 1) and zero padding Pad on each side. Pad 0
+// means "same" padding, Dilation·(K/2), which with an odd K and stride 1
+// keeps the height and width; [NoPad] means no padding.
 type Conv struct {
 	K, Out, Stride int
+	Pad, Dilation  int
+}
+
+// NoPad as the Pad of a [Conv] or [Pool] asks for no padding.
+const NoPad = -1
+
+// padding resolves a Pad field: 0 is "same" padding, dil·(k/2).
+func padding(pad, k, dil int) int {
+	switch {
+	case pad == NoPad:
+		return 0
+	case pad == 0:
+		return max(dil, 1) * (k / 2)
+	}
+	return pad
 }
 
 // must panics with a message naming the layer when err is not nil.
@@ -57,8 +74,8 @@ func perImage(x X) int64 {
 // input (padding K/2 on both sides).
 func (b *B) Conv(x X, c Conv) X {
 	need4D("Conv", x)
-	if c.K <= 0 || c.Out < 0 || c.Stride < 0 {
-		panic(fmt.Sprintf("nn: Conv%+v on %v: K must be positive, Out and Stride not negative", c, x))
+	if c.K <= 0 || c.Out < 0 || c.Stride < 0 || c.Dilation < 0 || c.Pad < NoPad {
+		panic(fmt.Sprintf("nn: Conv%+v on %v: K must be positive, Out, Stride, Dilation and Pad not negative", c, x))
 	}
 	in := x.Shape()[1]
 	if c.Out == 0 {
@@ -67,10 +84,13 @@ func (b *B) Conv(x X, c Conv) X {
 	if c.Stride == 0 {
 		c.Stride = 1
 	}
+	if c.Dilation == 0 {
+		c.Dilation = 1
+	}
 	name := b.name("conv")
 	fanIn := in * c.K * c.K
 	w := b.param(name+".w", []int{c.Out, in, c.K, c.K}, func(t *tensor.Dense) { b.net.heNormal(t, fanIn) })
-	op := &convOp{opBase: newBase(name), k: c.K, stride: c.Stride, pad: c.K / 2, ws: b.ws}
+	op := &convOp{opBase: newBase(name), k: c.K, stride: c.Stride, pad: padding(c.Pad, c.K, c.Dilation), dil: c.Dilation, ws: b.ws}
 	y, err := G.ApplyOp(op, x.n, w)
 	out := must("Conv", x, y, err)
 	s := out.Shape()
@@ -193,25 +213,13 @@ func (b *B) Linear(x X, out int) X {
 
 // CrossEntropy returns the mean over the batch of the cross-entropy between
 // softmax(logits) and target, both (N, classes); target holds one-hot rows
-// (or any distributions). The result is a scalar.
+// (or any distributions). The result is a scalar. It is one fused op with
+// a max-shifted log-sum-exp, finite for any finite logits; the target gets
+// no gradient.
 func (b *B) CrossEntropy(logits, target X) X {
-	if logits.n == nil || logits.Dims() != 2 || !logits.n.Shape().Eq(target.n.Shape()) {
+	if logits.n == nil || target.n == nil || logits.Dims() != 2 || !logits.n.Shape().Eq(target.n.Shape()) {
 		panic(fmt.Sprintf("nn: CrossEntropy needs logits and targets of the same (N, classes) shape, got %v and %v", logits, target))
 	}
-	n := logits.Shape()[0]
-	lsm, err := G.LogSoftMax(logits.n, 1)
-	must("CrossEntropy", logits, lsm, err)
-	p, err := G.HadamardProd(lsm, target.n)
-	must("CrossEntropy", logits, p, err)
-	// Two single-axis sums: see GlobalAvgPool about multi-axis reductions.
-	s, err := G.Sum(p, 1)
-	must("CrossEntropy", logits, s, err)
-	s, err = G.Sum(s, 0)
-	must("CrossEntropy", logits, s, err)
-	var scale any = -1 / float64(n)
-	if b.net.dtype == Float32 {
-		scale = float32(-1 / float64(n))
-	}
-	loss, err := G.Mul(s, G.NewConstant(scale))
-	return must("CrossEntropy", logits, loss, err)
+	y, err := G.ApplyOp(&ceOp{opBase: newBase("ce")}, logits.n, target.n)
+	return must("CrossEntropy", logits, y, err)
 }

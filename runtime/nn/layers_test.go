@@ -14,9 +14,13 @@ import (
 // Naive references, written for clarity only.
 
 func conv2d(x []float64, xs []int, w []float64, out, k, stride int) []float64 {
+	return conv2dPD(x, xs, w, out, k, stride, k/2, 1)
+}
+
+// conv2dPD is conv2d with padding p and dilation d.
+func conv2dPD(x []float64, xs []int, w []float64, out, k, stride, p, d int) []float64 {
 	n, c, h, wd := xs[0], xs[1], xs[2], xs[3]
-	p := k / 2
-	oh, ow := (h+2*p-k)/stride+1, (wd+2*p-k)/stride+1
+	oh, ow := (h+2*p-d*(k-1)-1)/stride+1, (wd+2*p-d*(k-1)-1)/stride+1
 	y := make([]float64, n*out*oh*ow)
 	for b := 0; b < n; b++ {
 		for o := 0; o < out; o++ {
@@ -26,7 +30,7 @@ func conv2d(x []float64, xs []int, w []float64, out, k, stride int) []float64 {
 					for ci := 0; ci < c; ci++ {
 						for di := 0; di < k; di++ {
 							for dj := 0; dj < k; dj++ {
-								r, q := i*stride+di-p, j*stride+dj-p
+								r, q := i*stride+di*d-p, j*stride+dj*d-p
 								if r < 0 || r >= h || q < 0 || q >= wd {
 									continue
 								}

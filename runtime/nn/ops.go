@@ -84,17 +84,18 @@ func dense(op string, vals []G.Value, arity int) ([]*tensor.Dense, error) {
 // ---- convolution ----
 
 // convOp is y = conv(x, w): x (N, C, H, W), w (O, C, K, K), zero padding
-// pad, stride stride, no bias.
+// pad, stride stride, dilation dil, no bias.
 type convOp struct {
 	opBase
-	k, stride, pad int
-	ws             *workspace
+	k, stride, pad, dil int
+	ws                  *workspace
 }
 
 func (op *convOp) geom(x, w tensor.Shape) geom {
-	g := geom{n: x[0], c: x[1], h: x[2], w: x[3], o: w[0], k: op.k, stride: op.stride, pad: op.pad}
-	g.oh = (g.h+2*g.pad-g.k)/g.stride + 1
-	g.ow = (g.w+2*g.pad-g.k)/g.stride + 1
+	g := geom{n: x[0], c: x[1], h: x[2], w: x[3], o: w[0], k: op.k, stride: op.stride, pad: op.pad, dil: op.dil}
+	span := g.d()*(g.k-1) + 1
+	g.oh = (g.h+2*g.pad-span)/g.stride + 1
+	g.ow = (g.w+2*g.pad-span)/g.stride + 1
 	return g
 }
 
@@ -116,7 +117,7 @@ func (op *convOp) InferShape(ns ...G.DimSizer) (tensor.Shape, error) {
 		return nil, fmt.Errorf("nn.conv: input %v does not fit weight %v", x, w)
 	}
 	g := op.geom(x, w)
-	if g.oh <= 0 || g.ow <= 0 {
+	if g.h+2*g.pad < g.d()*(g.k-1)+1 || g.w+2*g.pad < g.d()*(g.k-1)+1 || g.oh <= 0 || g.ow <= 0 {
 		return nil, fmt.Errorf("nn.conv: input %v is too small for a %d×%d kernel", x, op.k, op.k)
 	}
 	return tensor.Shape{g.n, g.o, g.oh, g.ow}, nil

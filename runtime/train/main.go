@@ -26,10 +26,12 @@ const (
 // or [ExitBadArgs]). SIGINT and SIGTERM stop the run, which then reports
 // [FailCanceled].
 //
-// Flags: -data DIR, -dataset mnist|synthetic, -epochs N, -steps N, -batch N,
-// -subset N, -test N, -seed N, -threads N, -time-limit DURATION (e.g. 90s),
-// -lr X, -momentum X, -wd X, -result FILE (also write the JSON line there,
-// atomically) and -q (no progress).
+// Flags: -data DIR, -dataset mnist|addnist|cifar10|synthetic, -epochs N,
+// -steps N, -batch N, -subset N, -validation N, -test N, -seed N,
+// -threads N, -time-limit DURATION (e.g. 90s), -optimizer sgd|adam, -lr X,
+// -momentum X, -nesterov, -beta1 X, -beta2 X, -wd X, -schedule none|cosine,
+// -weights FILE (write the trained weights there), -result FILE (also write
+// the JSON line there, atomically) and -q (no progress).
 func Main(p Program) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -50,7 +52,7 @@ func MainArgs(ctx context.Context, p Program, args []string, stdout, stderr io.W
 	code := ExitOK
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", progName(), err)
-		res = Result{Status: StatusFailed, Failure: FailConfig, Error: err.Error(), Term: p.Term, Seed: cfg.Seed}
+		res = Result{Status: StatusFailed, Failure: FailConfig, Error: err.Error(), Term: p.Term, Dataset: cfg.Dataset, Seed: cfg.Seed}
 		code = ExitBadArgs
 	} else {
 		var log io.Writer = stderr
@@ -75,7 +77,7 @@ func MainArgs(ctx context.Context, p Program, args []string, stdout, stderr io.W
 	}
 	if result != "" {
 		if err := writeAtomic(result, line); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", progName(), err)
+			fmt.Fprintf(stderr, "%s: writing the result: %v\n", progName(), err)
 			code = max(code, ExitFailed)
 		}
 	}
@@ -93,19 +95,26 @@ func parseFlags(p Program, args []string, stderr io.Writer) (cfg Config, result 
 		fmt.Fprintf(stderr, "Usage: %s [flags]\n\nTrains and evaluates %s, then prints one JSON result line.\n\nFlags:\n", progName(), p.Term)
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "MNIST `dir`ectory (default: $NASGC_MNIST_DIR or the GoMNIST module)")
-	fs.StringVar(&cfg.Dataset, "dataset", cfg.Dataset, "dataset: mnist or synthetic")
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "data `dir`ectory: MNIST's files for mnist and addnist (default: $NASGC_MNIST_DIR or the GoMNIST module), CIFAR-10's binary files for cifar10 (required)")
+	fs.StringVar(&cfg.Dataset, "dataset", cfg.Dataset, "dataset: mnist, addnist, cifar10 or synthetic")
 	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "training epochs")
 	fs.IntVar(&cfg.Steps, "steps", cfg.Steps, "training steps; overrides -epochs when > 0")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "training batch size")
 	fs.IntVar(&cfg.Subset, "subset", cfg.Subset, "training images, a seeded random subset (0 = all)")
+	fs.IntVar(&cfg.Validation, "validation", cfg.Validation, "validation images carved from the training set (0 = none; then accuracy is the test accuracy)")
 	fs.IntVar(&cfg.Test, "test", cfg.Test, "test images (0 = all)")
 	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "random seed")
 	fs.IntVar(&cfg.Threads, "threads", cfg.Threads, "GOMAXPROCS (0 = leave as is)")
 	fs.DurationVar(&cfg.TimeLimit, "time-limit", cfg.TimeLimit, "stop and fail after this long, e.g. 10m (0 = none)")
+	fs.StringVar(&cfg.Optimizer, "optimizer", cfg.Optimizer, "optimizer: sgd or adam")
 	fs.Float64Var(&cfg.LR, "lr", cfg.LR, "learning rate")
 	fs.Float64Var(&cfg.Momentum, "momentum", cfg.Momentum, "SGD momentum")
-	fs.Float64Var(&cfg.WeightDecay, "wd", cfg.WeightDecay, "weight decay")
+	fs.BoolVar(&cfg.Nesterov, "nesterov", cfg.Nesterov, "SGD with Nesterov momentum")
+	fs.Float64Var(&cfg.Beta1, "beta1", cfg.Beta1, "Adam's beta1 (0 = 0.9)")
+	fs.Float64Var(&cfg.Beta2, "beta2", cfg.Beta2, "Adam's beta2 (0 = 0.999)")
+	fs.Float64Var(&cfg.WeightDecay, "wd", cfg.WeightDecay, "weight decay (L2, added to the gradient)")
+	fs.StringVar(&cfg.Schedule, "schedule", cfg.Schedule, "learning-rate schedule: none or cosine (to 0 over the run, per step)")
+	fs.StringVar(&cfg.Weights, "weights", cfg.Weights, "write the trained weights to `file`")
 	fs.StringVar(&result, "result", "", "also write the JSON result to `file` (atomically)")
 	fs.BoolVar(&quiet, "q", false, "no progress lines on stderr")
 	if err := fs.Parse(args); err != nil {
@@ -122,18 +131,18 @@ func parseFlags(p Program, args []string, stderr io.Writer) (cfg Config, result 
 func writeAtomic(name string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("writing the result: %w", err)
+		return err
 	}
 	_, werr := f.Write(data)
 	merr := f.Chmod(0o644) // CreateTemp makes it 0600
 	cerr := f.Close()
 	if err := errors.Join(werr, merr, cerr); err != nil {
 		os.Remove(f.Name())
-		return fmt.Errorf("writing the result: %w", err)
+		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	if err := os.Rename(f.Name(), name); err != nil {
 		os.Remove(f.Name())
-		return fmt.Errorf("writing the result: %w", err)
+		return err
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,19 +13,32 @@ import (
 	"time"
 
 	"github.com/nasgc/nasgc/runtime/data"
+	"github.com/nasgc/nasgc/runtime/nn"
 )
 
 // Result is the outcome of a run: the one JSON line a program prints.
+//
+// Accuracy and Loss are the figures a search ranks candidates by: the
+// validation figures when the run has a validation split (ValImages > 0),
+// otherwise the test figures. The validation and test figures are also
+// reported apart, so that the test set, which the search never sees when
+// there is a validation split, measures the winner.
 type Result struct {
 	Status       string  `json:"status"`            // StatusOK or StatusFailed
 	Failure      string  `json:"failure,omitempty"` // one of the Fail* kinds when failed
 	Error        string  `json:"error,omitempty"`
 	Term         string  `json:"term"`
-	Accuracy     float64 `json:"accuracy"`   // test accuracy in [0, 1]
-	Loss         float64 `json:"loss"`       // mean test cross-entropy
-	TrainLoss    float64 `json:"train_loss"` // mean loss of the last (up to 20) steps
+	Dataset      string  `json:"dataset"`
+	Accuracy     float64 `json:"accuracy"`      // what a search ranks: validation accuracy if ValImages > 0, else test accuracy, in [0, 1]
+	Loss         float64 `json:"loss"`          // the mean cross-entropy that goes with Accuracy
+	ValAccuracy  float64 `json:"val_accuracy"`  // on the validation images (0 when there are none)
+	ValLoss      float64 `json:"val_loss"`      // mean validation cross-entropy
+	TestAccuracy float64 `json:"test_accuracy"` // on the test images
+	TestLoss     float64 `json:"test_loss"`     // mean test cross-entropy
+	TrainLoss    float64 `json:"train_loss"`    // mean loss of the last (up to 20) steps
 	Steps        int     `json:"steps"`
 	TrainImages  int     `json:"train_images"`
+	ValImages    int     `json:"val_images"`
 	TestImages   int     `json:"test_images"`
 	Seconds      float64 `json:"seconds"` // wall time of the whole run
 	TrainSeconds float64 `json:"train_seconds"`
@@ -34,7 +48,8 @@ type Result struct {
 	// Beyond the protocol's required fields:
 	FLOPs        int64   `json:"flops"`          // forward FLOPs per image (multiply-add = 2)
 	ImagesPerSec float64 `json:"images_per_sec"` // training throughput
-	EvalSeconds  float64 `json:"eval_seconds"`
+	EvalSeconds  float64 `json:"eval_seconds"`   // validation and test passes
+	Weights      string  `json:"weights,omitempty"`
 }
 
 // Statuses.
@@ -45,12 +60,13 @@ const (
 
 // Failure kinds.
 const (
-	FailNaNLoss  = "nan_loss" // the training loss became NaN or infinite
+	FailNaNLoss  = "nan_loss" // the loss or a weight became NaN or infinite
 	FailTimeout  = "timeout"  // Config.TimeLimit or the context's deadline passed
 	FailCrash    = "crash"    // a panic or an error while building or running the network
 	FailData     = "data"     // the dataset could not be loaded
 	FailConfig   = "config"   // settings or program that cannot work
 	FailCanceled = "canceled" // the context was cancelled (e.g. SIGINT, SIGTERM)
+	FailSave     = "save"     // the trained weights could not be written (Config.Weights)
 )
 
 // lastSteps is how many final steps TrainLoss averages.
@@ -82,7 +98,7 @@ func Run(ctx context.Context, p Program, cfg Config, log io.Writer) (res Result)
 	if log == nil {
 		log = io.Discard
 	}
-	res = Result{Status: StatusFailed, Term: p.Term, Seed: cfg.Seed}
+	res = Result{Status: StatusFailed, Term: p.Term, Dataset: cfg.Dataset, Seed: cfg.Seed}
 	r := &runner{ctx: ctx, p: p, cfg: cfg, log: log, res: &res, start: start}
 	defer func() {
 		if v := recover(); v != nil {
@@ -170,16 +186,20 @@ func (r *runner) run() error {
 	if f := r.check(); f != nil {
 		return f
 	}
-	trainSet, testSet, err := loadData(cfg, p)
+	sets, err := loadData(cfg, p)
 	if err != nil {
 		return err
 	}
+	trainSet, valSet, testSet := sets.train, sets.val, sets.test
 	r.res.TrainImages, r.res.TestImages = trainSet.Len(), testSet.Len()
+	if valSet != nil {
+		r.res.ValImages = valSet.Len()
+	}
 	if trainSet.Len() < cfg.Batch {
 		return fail(FailConfig, "%d training images are fewer than one batch of %d", trainSet.Len(), cfg.Batch)
 	}
 
-	s, err := newSession(p, cfg.Seed, cfg.Batch, min(evalBatch, testSet.Len()))
+	s, err := newSession(p, cfg.Seed, cfg.Batch, min(evalBatch, max(testSet.Len(), r.res.ValImages)))
 	if err != nil {
 		return &failure{FailCrash, err}
 	}
@@ -192,30 +212,55 @@ func (r *runner) run() error {
 	if steps <= 0 {
 		steps = cfg.Epochs * batches.PerEpoch()
 	}
-	r.logf("train: %s: %d params, %.1f MFLOP/img, %d train / %d test images, %d steps of %d",
-		p.Term, r.res.Params, float64(r.res.FLOPs)/1e6, trainSet.Len(), testSet.Len(), steps, cfg.Batch)
+	r.logf("train: %s: %d params, %.1f MFLOP/img, %s: %d train / %d validation / %d test images, %d steps of %d",
+		p.Term, r.res.Params, float64(r.res.FLOPs)/1e6, cfg.Dataset, trainSet.Len(), r.res.ValImages, testSet.Len(), steps, cfg.Batch)
 
-	opt := &SGD{LR: cfg.LR, Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay}
-	if err := r.train(s, trainSet, batches, steps, opt); err != nil {
+	if err := r.train(s, trainSet, batches, steps, cfg.optimizer()); err != nil {
 		return err
 	}
+	if cfg.Weights != "" {
+		if err := saveWeights(s.net, cfg.Weights); err != nil {
+			return &failure{FailSave, err}
+		}
+		r.res.Weights = cfg.Weights
+		r.logf("train: wrote the weights to %s", cfg.Weights)
+	}
 	evalStart := time.Now()
+	defer func() { r.res.EvalSeconds = time.Since(evalStart).Seconds() }()
+	if valSet != nil {
+		acc, loss, err := s.evaluate(valSet, r.check)
+		if err != nil {
+			return err
+		}
+		r.res.ValAccuracy, r.res.ValLoss = acc, loss
+		r.res.Accuracy, r.res.Loss = acc, loss
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return fail(FailNaNLoss, "validation loss is %v", loss)
+		}
+	}
 	acc, loss, err := s.evaluate(testSet, r.check)
-	r.res.EvalSeconds = time.Since(evalStart).Seconds()
 	if err != nil {
 		return err
 	}
-	r.res.Accuracy, r.res.Loss = acc, loss
+	r.res.TestAccuracy, r.res.TestLoss = acc, loss
+	if valSet == nil {
+		r.res.Accuracy, r.res.Loss = acc, loss
+	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return fail(FailNaNLoss, "test loss is %v", loss)
 	}
-	r.logf("train: done: test accuracy %.4f, loss %.4f, %.1fs (train %.1fs, eval %.1fs)",
-		acc, loss, time.Since(r.start).Seconds(), r.res.TrainSeconds, r.res.EvalSeconds)
+	if valSet != nil {
+		r.logf("train: done: validation accuracy %.4f, loss %.4f; test accuracy %.4f, loss %.4f; %.1fs (train %.1fs, eval %.1fs)",
+			r.res.ValAccuracy, r.res.ValLoss, acc, loss, time.Since(r.start).Seconds(), r.res.TrainSeconds, time.Since(evalStart).Seconds())
+	} else {
+		r.logf("train: done: test accuracy %.4f, loss %.4f (no validation split); %.1fs (train %.1fs, eval %.1fs)",
+			acc, loss, time.Since(r.start).Seconds(), r.res.TrainSeconds, time.Since(evalStart).Seconds())
+	}
 	return nil
 }
 
-// train runs the SGD steps, recording progress in r.res.
-func (r *runner) train(s *session, set *data.Set, batches *data.Batches, steps int, opt *SGD) error {
+// train runs the optimiser's steps, recording progress in r.res.
+func (r *runner) train(s *session, set *data.Set, batches *data.Batches, steps int, opt Optimizer) error {
 	t0 := time.Now()
 	lastLog := t0
 	logSteps := 0
@@ -233,7 +278,11 @@ func (r *runner) train(s *session, set *data.Set, batches *data.Batches, steps i
 			return f
 		}
 		idx, epoch := batches.Next()
+		opt.SetLR(r.cfg.lr(step, steps))
 		loss, err := s.step(set, idx, opt)
+		if errors.Is(err, errNonFinite) {
+			return fail(FailNaNLoss, "step %d: %v", step+1, err)
+		}
 		if err != nil {
 			return &failure{FailCrash, fmt.Errorf("step %d: %w", step+1, err)}
 		}
@@ -266,18 +315,42 @@ func mean(xs []float64) float64 {
 	return s / float64(len(xs))
 }
 
-// loadData returns the training subset and the test subset.
-func loadData(cfg Config, p Program) (train, test *data.Set, err error) {
-	switch cfg.Dataset {
-	case DatasetMNIST:
-		dir := cfg.DataDir
-		if dir == "" {
-			if dir, err = data.FindMNIST(); err != nil {
-				return nil, nil, &failure{FailData, err}
-			}
+// dataSets are the three parts of a run's data; val is nil without a
+// validation split.
+type dataSets struct{ train, val, test *data.Set }
+
+// splitSeed draws the validation split: fixed, so that every run and every
+// seed is validated on the same images.
+const splitSeed = 0
+
+// loadData returns the training subset, the validation split and the test
+// subset.
+func loadData(cfg Config, p Program) (dataSets, error) {
+	var train, test *data.Set
+	var err error
+	mnistDir := func() (string, error) {
+		if cfg.DataDir != "" {
+			return cfg.DataDir, nil
 		}
-		if train, test, err = data.MNIST(dir); err != nil {
-			return nil, nil, &failure{FailData, err}
+		return data.FindMNIST()
+	}
+	switch cfg.Dataset {
+	case DatasetMNIST, DatasetAddNIST:
+		dir, err := mnistDir()
+		if err != nil {
+			return dataSets{}, &failure{FailData, err}
+		}
+		if cfg.Dataset == DatasetMNIST {
+			train, test, err = data.MNIST(dir)
+		} else {
+			train, test, err = data.LoadAddNIST(dir)
+		}
+		if err != nil {
+			return dataSets{}, &failure{FailData, err}
+		}
+	case DatasetCIFAR10:
+		if train, test, err = data.CIFAR10(cfg.DataDir); err != nil {
+			return dataSets{}, &failure{FailData, err}
 		}
 	case DatasetSynthetic:
 		n, m := cfg.Subset, cfg.Test
@@ -288,21 +361,62 @@ func loadData(cfg Config, p Program) (train, test *data.Set, err error) {
 			m = SyntheticTest
 		}
 		// Fixed data seeds: the training seed changes the model, not the task.
-		train = data.Synthetic(n, p.Input[0], p.Input[1], p.Input[2], p.Classes, 1)
+		train = data.Synthetic(n+cfg.Validation, p.Input[0], p.Input[1], p.Input[2], p.Classes, 1)
 		test = data.Synthetic(m, p.Input[0], p.Input[1], p.Input[2], p.Classes, 2)
 	}
 	if train.Shape() != p.Input || train.Classes != p.Classes {
-		return nil, nil, fail(FailConfig, "the program expects %v images in %d classes, but dataset %s has %v images in %d classes",
+		return dataSets{}, fail(FailConfig, "the program expects %v images in %d classes, but dataset %s has %v images in %d classes",
 			p.Input, p.Classes, cfg.Dataset, train.Shape(), train.Classes)
+	}
+	var sets dataSets
+	rest := make([]int, train.Len())
+	for i := range rest {
+		rest[i] = i
+	}
+	if cfg.Validation > 0 {
+		if cfg.Validation+cfg.Batch > train.Len() {
+			return dataSets{}, fail(FailConfig, "validation %d leaves fewer than one batch of %d of the %d training images", cfg.Validation, cfg.Batch, train.Len())
+		}
+		var held []int
+		held, rest = data.SplitIndices(train.Len(), cfg.Validation, splitSeed)
+		sets.val = train.Pick(held)
+	}
+	// One copy of the training images: the seeded subset of what the
+	// validation split left.
+	if cfg.Subset > 0 && cfg.Subset < len(rest) {
+		pick := data.SubsetIndices(len(rest), cfg.Subset, cfg.Seed)
+		for j, i := range pick {
+			pick[j] = rest[i]
+		}
+		rest = pick
+	}
+	if len(rest) == train.Len() {
+		sets.train = train
+	} else {
+		sets.train = train.Pick(rest)
 	}
 	// The test subset does not depend on the seed, so that every run is
 	// scored on the same images.
-	return train.Subset(cfg.Subset, cfg.Seed), test.Subset(cfg.Test, 0), nil
+	sets.test = test.Subset(cfg.Test, 0)
+	return sets, nil
+}
+
+// saveWeights writes the network's trained weights (nn.Net's Save format)
+// to name, through a temporary file and a rename.
+func saveWeights(net *nn.Net, name string) error {
+	var buf bytes.Buffer
+	if err := net.Save(&buf); err != nil {
+		return fmt.Errorf("saving the weights to %s: %w", name, err)
+	}
+	if err := writeAtomic(name, buf.Bytes()); err != nil {
+		return fmt.Errorf("saving the weights: %w", err)
+	}
+	return nil
 }
 
 // sanitize replaces non-finite numbers, which JSON cannot carry, by -1.
 func sanitize(r *Result) {
-	for _, f := range []*float64{&r.Accuracy, &r.Loss, &r.TrainLoss, &r.Seconds, &r.TrainSeconds, &r.ImagesPerSec, &r.EvalSeconds} {
+	for _, f := range []*float64{&r.Accuracy, &r.Loss, &r.ValAccuracy, &r.ValLoss, &r.TestAccuracy, &r.TestLoss, &r.TrainLoss, &r.Seconds, &r.TrainSeconds, &r.ImagesPerSec, &r.EvalSeconds} {
 		if math.IsNaN(*f) || math.IsInf(*f, 0) {
 			*f = -1
 		}

@@ -123,8 +123,8 @@ func (s *session) close() {
 	}
 }
 
-// step runs one SGD step on the images idx of set and returns the loss.
-func (s *session) step(set *data.Set, idx []int, opt *SGD) (float64, error) {
+// step runs one optimiser step on the images idx of set and returns the loss.
+func (s *session) step(set *data.Set, idx []int, opt Optimizer) (float64, error) {
 	data.Fill(set, idx, s.tx, s.ty)
 	defer s.tvm.Reset()
 	if err := s.tvm.RunAll(); err != nil {

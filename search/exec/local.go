@@ -93,8 +93,7 @@ func (l *Local) Evaluate(ctx context.Context, t *search.Trial, d *dsl.Derivation
 		}
 		return
 	}
-	t.Accuracy, t.Loss, t.Params = res.Accuracy, res.Loss, res.Params
-	t.TrainImages, t.TestImages, t.Seed = res.TrainImages, res.TestImages, res.Seed
+	res.fill(t)
 	if res.Status != candidateOK {
 		kind := res.Failure
 		if kind == "" {
@@ -186,6 +185,17 @@ type result struct {
 	TrainImages int     `json:"train_images"`
 	TestImages  int     `json:"test_images"`
 	Seed        uint64  `json:"seed"`
+
+	TestAccuracy float64  `json:"test_accuracy"`
+	FLOPs        int64    `json:"flops"`
+	Objective    *float64 `json:"objective"`
+}
+
+// fill copies the result's figures into the trial.
+func (r *result) fill(t *search.Trial) {
+	t.Accuracy, t.Loss, t.Params = r.Accuracy, r.Loss, r.Params
+	t.TrainImages, t.TestImages, t.Seed = r.TrainImages, r.TestImages, r.Seed
+	t.TestAccuracy, t.FLOPs, t.Objective = r.TestAccuracy, r.FLOPs, r.Objective
 }
 
 type runFailure struct{ kind, msg string }

@@ -49,7 +49,7 @@ func TestLocalEvaluates(t *testing.T) {
 	if !tr.OK() || tr.TestImages != 50 || tr.Params == 0 || tr.CodeHash == "" {
 		t.Fatalf("trial %+v", tr)
 	}
-	for _, f := range []string{"model.go", "main.go", "go.mod", BinaryName, "log.txt", "result.json"} {
+	for _, f := range []string{"model/model.go", "main.go", "go.mod", BinaryName, "log.txt", "result.json"} {
 		if _, err := os.Stat(filepath.Join(tr.Dir, f)); err != nil {
 			t.Error(err)
 		}

@@ -38,18 +38,29 @@ type Trial struct {
 	Error   string `json:"error,omitempty"`
 	LogTail string `json:"log_tail,omitempty"`
 
-	Accuracy    float64 `json:"accuracy"`
-	Loss        float64 `json:"loss"`
-	Params      int     `json:"params"`
-	TrainImages int     `json:"train_images"`
-	TestImages  int     `json:"test_images"`
-	Seed        uint64  `json:"seed"`
+	Accuracy float64 `json:"accuracy"` // the figure the search ranks: validation accuracy when there is a validation split
+	Loss     float64 `json:"loss"`
+	// TestAccuracy is the accuracy on the test images, reported apart
+	// from the search signal when there is a validation split.
+	TestAccuracy float64 `json:"test_accuracy"`
+	FLOPs        int64   `json:"flops"` // forward FLOPs per image
+	// Objective, when set, is what the search maximises instead of
+	// Accuracy: a zero-cost score such as NASWOT's.
+	Objective   *float64 `json:"objective,omitempty"`
+	Params      int      `json:"params"`
+	TrainImages int      `json:"train_images"`
+	TestImages  int      `json:"test_images"`
+	Seed        uint64   `json:"seed"`
 
 	CodeHash     string  `json:"code_hash,omitempty"`
 	BuildSeconds float64 `json:"build_seconds"`
 	RunSeconds   float64 `json:"run_seconds"`
 	Seconds      float64 `json:"seconds"`
 	Attempts     int     `json:"attempts"` // times the trial was started
+	// Job is the id of the batch job (e.g. Slurm's) that runs or ran the
+	// trial, for executors that submit jobs; a resumed run re-attaches to
+	// it. Empty for the local executor.
+	Job string `json:"job,omitempty"`
 
 	Created  time.Time `json:"created"`
 	Started  time.Time `json:"started,omitzero"`
@@ -102,6 +113,10 @@ CREATE TABLE IF NOT EXISTS trials (
 	run_seconds   REAL NOT NULL DEFAULT 0,
 	seconds       REAL NOT NULL DEFAULT 0,
 	attempts      INTEGER NOT NULL DEFAULT 0,
+	job           TEXT NOT NULL DEFAULT '',
+	test_accuracy REAL NOT NULL DEFAULT 0,
+	flops         INTEGER NOT NULL DEFAULT 0,
+	objective     REAL,
 	created       INTEGER NOT NULL,
 	started       INTEGER NOT NULL DEFAULT 0,
 	finished      INTEGER NOT NULL DEFAULT 0
@@ -123,7 +138,46 @@ func open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if err := migrate(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	return &Store{db: db, path: path}, nil
+}
+
+// migrate adds the columns that newer versions of nasgc added to a store
+// written by an older one; the old rows get the columns' defaults.
+func migrate(db *sql.DB) error {
+	rows, err := db.Query(`SELECT name FROM pragma_table_info('trials')`)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		have[name] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range []struct{ name, decl string }{
+		{"job", "job TEXT NOT NULL DEFAULT ''"},
+		{"test_accuracy", "test_accuracy REAL NOT NULL DEFAULT 0"},
+		{"flops", "flops INTEGER NOT NULL DEFAULT 0"},
+		{"objective", "objective REAL"},
+	} {
+		if !have[c.name] {
+			if _, err := db.Exec(`ALTER TABLE trials ADD COLUMN ` + c.decl); err != nil {
+				return fmt.Errorf("adding the %s column: %w", c.name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // Exists reports whether dir holds a run store.
@@ -291,17 +345,32 @@ func (s *Store) Finish(t *Trial) error {
 	}
 	res, err := s.db.Exec(`UPDATE trials SET state = ?, failure = ?, error = ?, log_tail = ?,
 		accuracy = ?, loss = ?, params = ?, train_images = ?, test_images = ?, seed = ?,
-		code_hash = ?, build_seconds = ?, run_seconds = ?, seconds = ?, finished = ?
+		code_hash = ?, build_seconds = ?, run_seconds = ?, seconds = ?, finished = ?,
+		test_accuracy = ?, flops = ?, objective = ?
 		WHERE id = ? AND state = 'running'`,
 		t.State, t.Failure, t.Error, t.LogTail,
 		t.Accuracy, t.Loss, t.Params, t.TrainImages, t.TestImages, int64(t.Seed),
-		t.CodeHash, t.BuildSeconds, t.RunSeconds, t.Seconds, t.Finished.UnixNano(), t.ID)
+		t.CodeHash, t.BuildSeconds, t.RunSeconds, t.Seconds, t.Finished.UnixNano(),
+		t.TestAccuracy, t.FLOPs, t.Objective, t.ID)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("trial %d is not running", t.ID)
 	}
+	return nil
+}
+
+// SetJob records the id of the batch job that runs a running trial.
+func (s *Store) SetJob(t *Trial, job string) error {
+	res, err := s.db.Exec(`UPDATE trials SET job = ? WHERE id = ? AND state = 'running'`, job, t.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("trial %d is not running", t.ID)
+	}
+	t.Job = job
 	return nil
 }
 
@@ -327,7 +396,8 @@ func (s *Store) RequeueRunning() (int, error) {
 }
 
 const columns = `id, term, state, failure, error, log_tail, accuracy, loss, params, train_images,
-	test_images, seed, code_hash, build_seconds, run_seconds, seconds, attempts, created, started, finished`
+	test_images, seed, code_hash, build_seconds, run_seconds, seconds, attempts, job, created, started, finished,
+	test_accuracy, flops, objective`
 
 // Trials returns every trial of the run in ID order.
 func (s *Store) Trials() ([]*Trial, error) {
@@ -340,10 +410,16 @@ func (s *Store) Trials() ([]*Trial, error) {
 	for rows.Next() {
 		var t Trial
 		var seed, created, started, finished int64
+		var objective sql.NullFloat64
 		if err := rows.Scan(&t.ID, &t.Term, &t.State, &t.Failure, &t.Error, &t.LogTail, &t.Accuracy, &t.Loss,
 			&t.Params, &t.TrainImages, &t.TestImages, &seed, &t.CodeHash, &t.BuildSeconds, &t.RunSeconds,
-			&t.Seconds, &t.Attempts, &created, &started, &finished); err != nil {
+			&t.Seconds, &t.Attempts, &t.Job, &created, &started, &finished,
+			&t.TestAccuracy, &t.FLOPs, &objective); err != nil {
 			return nil, err
+		}
+		if objective.Valid {
+			v := objective.Float64
+			t.Objective = &v
 		}
 		t.Seed = uint64(seed)
 		t.Created = unix(created)

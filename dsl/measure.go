@@ -1,0 +1,236 @@
+package dsl
+
+import "sync"
+
+// A fast walk over a derivation that computes what the constraints
+// measure (parameters, FLOPs, depth, terminal counts) without building the
+// architecture graph. It follows the same pruning as the graph (Plan).
+
+// symKids caches, per topology symbol of a production, the index of each
+// argument's first derivation among the production's kids.
+var symKids sync.Map // *Sym -> []int
+
+func argKidStart(s *Sym) []int {
+	if s.argStart != nil {
+		return s.argStart
+	}
+	if v, ok := symKids.Load(s); ok {
+		return v.([]int)
+	}
+	starts := make([]int, len(s.Args))
+	n := 0
+	for i, a := range s.Args {
+		starts[i] = n
+		n += len(a.nonterminals(nil))
+	}
+	v, _ := symKids.LoadOrStore(s, starts)
+	return v.([]int)
+}
+
+type flow struct {
+	shape Shape
+	depth int
+}
+
+type measurer struct {
+	fs     []flow // scratch stacks of the topology frames
+	bs     []bool
+	g      *Grammar
+	params int64
+	flops  int64
+	count  []int // per terminal of Grammar.counted
+}
+
+// measure returns the measures of d: params and flops of the whole
+// network, depth, and counts of the terminals named in constraints. ok is
+// false when nothing reaches the output.
+func (g *Grammar) measure(d *Derivation) (m *measurer, depth int, ok bool) {
+	m = &measurer{g: g}
+	if len(g.counted) > 0 {
+		m.count = make([]int, len(g.counted))
+	}
+	in := g.Input
+	for _, op := range g.Stem {
+		p, f, out := opCost(op, in, g.Classes)
+		m.params, m.flops, in = m.params+p, m.flops+f, out
+	}
+	out, live := m.deriv(d, flow{shape: in})
+	if !live {
+		return m, 0, false
+	}
+	s := out.shape
+	for _, op := range g.Head {
+		p, f, o := opCost(op, s, g.Classes)
+		m.params, m.flops, s = m.params+p, m.flops+f, o
+	}
+	return m, out.depth, true
+}
+
+func (m *measurer) deriv(d *Derivation, in flow) (flow, bool) {
+	return m.sym(d, d.Prod.Sym, 0, in)
+}
+
+// sym evaluates symbol s of d's production, whose first nonterminal is
+// kid k of d.
+func (m *measurer) sym(d *Derivation, s *Sym, k int, in flow) (flow, bool) {
+	if s.Rule != nil {
+		return m.deriv(d.Kids[k], in)
+	}
+	t := s.Terminal
+	if t.Kind != Topology {
+		ins, live := [1]flow{in}, [1]bool{true}
+		return m.prim(t, ins[:], live[:])
+	}
+	starts := argKidStart(s)
+	fmark, bmark := len(m.fs), len(m.bs)
+	defer func() { m.fs, m.bs = m.fs[:fmark], m.bs[:bmark] }()
+	zero := m.bools(len(s.Args))
+	for i, a := range s.Args {
+		if a.Rule != nil {
+			zero[i] = isZeroDeriv(d.Kids[k+starts[i]])
+		} else {
+			zero[i] = a.isZero()
+		}
+	}
+	p := t.Topo.Program()
+	run := t.Topo.Plan(zero)
+	apps := m.flows(len(p.Apps))
+	liveApp := m.bools(len(p.Apps))
+	nodes := m.flows(len(p.Nodes))
+	liveNode := m.bools(len(p.Nodes))
+	val := func(v int) (flow, bool) {
+		switch {
+		case v == refIn:
+			return in, true
+		case v >= 0:
+			return apps[v], liveApp[v]
+		}
+		return nodes[nodeOfRef(v)], liveNode[nodeOfRef(v)]
+	}
+	next := 0
+	for i, vals := range p.Nodes {
+		for ; next < p.NodeEnd[i]; next++ {
+			if !run[next] {
+				continue
+			}
+			a := p.Apps[next]
+			arg := s.Args[a.Slot]
+			var insBuf [2]flow
+			var liveBuf [2]bool
+			ins, liveIn := insBuf[:0], liveBuf[:0]
+			for _, v := range a.In {
+				f, l := val(v)
+				ins, liveIn = append(ins, f), append(liveIn, l)
+			}
+			if len(ins) == 1 {
+				apps[next], liveApp[next] = m.sym(d, arg, k+starts[a.Slot], ins[0])
+			} else {
+				apps[next], liveApp[next] = m.binary(d, arg, k+starts[a.Slot], ins, liveIn)
+			}
+		}
+		var out flow
+		for _, v := range vals {
+			f, l := val(v)
+			if !l {
+				continue
+			}
+			if !liveNode[i] {
+				out, liveNode[i] = f, true
+				continue
+			}
+			out.depth = max(out.depth, f.depth)
+		}
+		nodes[i] = out
+	}
+	last := len(p.Nodes) - 1
+	if t.slot > 0 && liveNode[last] {
+		m.count[t.slot-1]++
+	}
+	return nodes[last], liveNode[last]
+}
+
+// binary applies the binary primitive that arg (of d's production)
+// derives.
+func (m *measurer) binary(d *Derivation, arg *Sym, k int, ins []flow, live []bool) (flow, bool) {
+	for arg.Rule != nil {
+		d = d.Kids[k]
+		arg, k = d.Prod.Sym, 0
+	}
+	return m.prim(arg.Terminal, ins, live)
+}
+
+func (m *measurer) prim(t *Terminal, ins []flow, live []bool) (flow, bool) {
+	if t.Zero() {
+		return flow{}, false
+	}
+	var f flow
+	ok := false
+	for i, in := range ins {
+		if live[i] {
+			if !ok {
+				f, ok = in, true
+			}
+			f.depth = max(f.depth, in.depth)
+		}
+	}
+	if !ok {
+		return flow{}, false
+	}
+	c := t.cost(f.shape, m.g.Classes)
+	m.params, m.flops, f.shape = m.params+c.params, m.flops+c.flops, c.out
+	if !t.identity() {
+		f.depth++
+	}
+	if t.slot > 0 {
+		m.count[t.slot-1]++
+	}
+	return f, true
+}
+
+// flows and bools take zeroed scratch space from the frame stacks; the
+// frame gives it back by truncating on return.
+func (m *measurer) flows(n int) []flow {
+	start := len(m.fs)
+	m.fs = append(m.fs, make([]flow, n)...)
+	return m.fs[start:len(m.fs):len(m.fs)]
+}
+
+func (m *measurer) bools(n int) []bool {
+	start := len(m.bs)
+	m.bs = append(m.bs, make([]bool, n)...)
+	return m.bs[start:len(m.bs):len(m.bs)]
+}
+
+// primCost is what a primitive's pipeline costs on one input shape.
+type primCost struct {
+	in, out       Shape
+	params, flops int64
+}
+
+// cost returns the pipeline's cost on shape in, memoised per terminal: a
+// primitive sees few input shapes. The memo is a copy-on-write slice
+// behind an atomic pointer, safe for concurrent use.
+func (t *Terminal) cost(in Shape, classes int) primCost {
+	memo := t.costs.Load()
+	if memo != nil {
+		for i := range *memo {
+			if (*memo)[i].in == in {
+				return (*memo)[i]
+			}
+		}
+	}
+	c := primCost{in: in, out: in}
+	for _, op := range t.Ops {
+		p, f, out := opCost(op, c.out, classes)
+		c.params, c.flops, c.out = c.params+p, c.flops+f, out
+	}
+	if memo == nil || len(*memo) < 16 {
+		var next []primCost
+		if memo != nil {
+			next = append(next, *memo...)
+		}
+		next = append(next, c)
+		t.costs.CompareAndSwap(memo, &next)
+	}
+	return c
+}

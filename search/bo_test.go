@@ -1,0 +1,154 @@
+package search
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nasgc/nasgc/dsl"
+	"github.com/nasgc/nasgc/search/gp"
+)
+
+func nb201(t testing.TB) *dsl.Grammar {
+	t.Helper()
+	src, err := os.ReadFile("../testdata/spaces/nb201.nasg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ds := dsl.ParseAndCheck("nb201.nasg", src)
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	return g
+}
+
+// cellScore evaluates an architecture by a known function of its cell:
+// the more 3x3 convolutions and the fewer pools, the better — a landscape
+// with structure the kernels can learn.
+type cellScore struct{ calls int }
+
+func (c *cellScore) Evaluate(ctx context.Context, t *Trial, d *dsl.Derivation) {
+	c.calls++
+	cell := t.Term[strings.Index(t.Term, "Cell("):]
+	cell = cell[:strings.Index(cell, ")")]
+	acc := 0.2 + 0.1*float64(strings.Count(cell, "conv3x3")) + 0.03*float64(strings.Count(cell, "conv1x1")) - 0.05*float64(strings.Count(cell, "avg_pool"))
+	t.State, t.Accuracy = StateDone, acc
+}
+
+func bestAccuracy(run *Run) float64 {
+	best := 0.0
+	for _, t := range run.Trials {
+		if t.OK() && t.Accuracy > best {
+			best = t.Accuracy
+		}
+	}
+	return best
+}
+
+// Every strategy runs a search to the end without proposing an
+// architecture twice; the model-based ones beat random search on a
+// landscape with structure, averaged over seeds.
+func TestStrategiesBeatRandom(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fits Gaussian processes")
+	}
+	g := nb201(t)
+	const evals = 30
+	seeds := []uint64{1, 2, 3}
+	mean := map[string]float64{}
+	for _, name := range []string{StrategyRandom, StrategyEvolution, StrategyBOHNAS, StrategyNASBOWL, StrategyNASBOT} {
+		for _, seed := range seeds {
+			st, err := NewStrategy(name, g, seed, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bo, ok := st.(*BOStrategy); ok {
+				// A smaller acquisition search keeps the test quick.
+				bo.Evolution = gp.EvolutionConfig{PoolSize: 60, MinGenerations: 3, MaxGenerations: 6}
+			}
+			if ev, ok := st.(*EvolutionStrategy); ok {
+				ev.Config = gp.REConfig{Population: 10, Tournament: 4}
+			}
+			ev := &cellScore{}
+			run, err := Search(context.Background(), Config{Grammar: g, Strategy: st, Evaluations: evals, Seed: seed,
+				RunDir: filepath.Join(t.TempDir(), name), Evaluator: ev})
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", name, seed, err)
+			}
+			seen := map[string]bool{}
+			for _, tr := range run.Trials {
+				if seen[tr.Term] {
+					t.Fatalf("%s proposed %s twice", name, tr.Term)
+				}
+				seen[tr.Term] = true
+			}
+			if ev.calls != evals {
+				t.Fatalf("%s: %d evaluations, want %d", name, ev.calls, evals)
+			}
+			mean[name] += bestAccuracy(run) / float64(len(seeds))
+		}
+	}
+	t.Logf("mean best accuracy after %d evaluations: %v", evals, mean)
+	for _, name := range []string{StrategyBOHNAS, StrategyNASBOWL} {
+		if mean[name] <= mean[StrategyRandom] {
+			t.Errorf("%s: mean best %.3f is not above random search's %.3f", name, mean[name], mean[StrategyRandom])
+		}
+	}
+}
+
+// BO proposes the same architectures whether or not the run was resumed.
+func TestBOProposalsDependOnHistoryOnly(t *testing.T) {
+	g := nb201(t)
+	a, _ := NewStrategy(StrategyBOHNAS, g, 7, 0)
+	b, _ := NewStrategy(StrategyBOHNAS, g, 7, 0)
+	var history []*Trial
+	for i := range 12 {
+		ds, err := a.Propose(context.Background(), history, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := &Trial{ID: i + 1, Term: ds[0].String(), State: StateDone, Accuracy: float64(i%5) / 10}
+		history = append(history, tr)
+	}
+	got, err := a.Propose(context.Background(), history, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A fresh strategy (a resumed run) given the same history.
+	again, err := b.Propose(context.Background(), history, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range got {
+		if got[i].String() != again[i].String() {
+			t.Fatalf("proposal %d differs after a restart:\n%s\n%s", i, got[i], again[i])
+		}
+		for _, h := range history {
+			if h.Term == got[i].String() {
+				t.Fatalf("proposed an evaluated architecture")
+			}
+		}
+	}
+	if got[0].String() == got[1].String() {
+		t.Fatal("two identical proposals in one batch")
+	}
+}
+
+// The language's strategy names are the ones NewStrategy builds.
+func TestStrategyNames(t *testing.T) {
+	g := nb201(t)
+	if strings.Join(dsl.Strategies, ",") != strings.Join(Strategies, ",") {
+		t.Errorf("dsl.Strategies %v != search.Strategies %v", dsl.Strategies, Strategies)
+	}
+	for _, name := range Strategies {
+		st, err := NewStrategy(name, g, 1, 0)
+		if err != nil || st.Name() != name {
+			t.Errorf("%s: %v, %v", name, st, err)
+		}
+	}
+	if _, err := NewStrategy("bayes", g, 1, 0); err == nil {
+		t.Error("unknown strategy accepted")
+	}
+}

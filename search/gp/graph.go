@@ -1,0 +1,76 @@
+package gp
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Graph is a node-labelled directed graph: node i has label Labels[i] and
+// edges to the nodes Succ[i] (its successors). Succ may be shorter than
+// Labels (missing entries mean no successors); repeated successors count
+// as parallel edges.
+type Graph struct {
+	Labels []string
+	Succ   [][]int
+}
+
+// Arch is what the models know of an architecture: its kernel graphs.
+// Graphs[0] is the full graph G and Graphs[1+k] the graph of hierarchy
+// level k (L0, L1, ...). An architecture with fewer levels than a kernel
+// uses its deepest available graph (the last one) for the missing ones.
+type Arch struct {
+	Graphs []Graph
+}
+
+// ErrNoData is returned when a model is fitted or queried without
+// observations.
+var ErrNoData = errors.New("gp: no observations")
+
+// ErrNotFitted is returned by predictions on a model that has observations
+// not yet fitted.
+var ErrNotFitted = errors.New("gp: model not fitted")
+
+// LogLoss is the BOHNAS objective for a validation error in [0, 1]:
+// log(valError + 1e-8), to be minimised. A negative error counts as 0.
+func LogLoss(valError float64) float64 {
+	return math.Log(max(valError, 0) + 1e-8)
+}
+
+// graph returns the graph an architecture uses for kernel slot i (0 = G,
+// 1+k = level k), falling back to its deepest graph.
+func (a *Arch) graph(i int) *Graph {
+	if i >= len(a.Graphs) {
+		i = len(a.Graphs) - 1
+	}
+	return &a.Graphs[i]
+}
+
+// validate reports malformed architectures: no graphs or edges to
+// nonexistent nodes.
+func (a *Arch) validate() error {
+	if len(a.Graphs) == 0 {
+		return errors.New("gp: architecture has no graphs")
+	}
+	for gi := range a.Graphs {
+		g := &a.Graphs[gi]
+		if len(g.Succ) > len(g.Labels) {
+			return fmt.Errorf("gp: graph %d: %d successor lists for %d nodes", gi, len(g.Succ), len(g.Labels))
+		}
+		for i, ss := range g.Succ {
+			for _, s := range ss {
+				if s < 0 || s >= len(g.Labels) {
+					return fmt.Errorf("gp: graph %d: edge %d->%d out of range (%d nodes)", gi, i, s, len(g.Labels))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (g *Graph) succ(i int) []int {
+	if i < len(g.Succ) {
+		return g.Succ[i]
+	}
+	return nil
+}

@@ -1,0 +1,436 @@
+package gp
+
+import (
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// gram is a growable symmetric matrix stored in full, row-major.
+type gram struct {
+	n, stride int
+	a         []float64
+}
+
+func (g *gram) resize(n int) {
+	if n > g.stride {
+		s := max(2*g.stride, n, 16)
+		a := make([]float64, s*s)
+		for i := range g.n {
+			copy(a[i*s:i*s+g.n], g.a[i*g.stride:i*g.stride+g.n])
+		}
+		g.a, g.stride = a, s
+	}
+	g.n = n
+}
+
+func (g *gram) at(i, j int) float64 { return g.a[i*g.stride+j] }
+
+func (g *gram) set(i, j int, v float64) {
+	g.a[i*g.stride+j] = v
+	g.a[j*g.stride+i] = v
+}
+
+// slot is one base kernel of a model, with everything it caches about the
+// observations.
+type slot interface {
+	// add appends an observation.
+	add(a *Arch)
+	// truncate keeps the first n observations.
+	truncate(n int)
+	// grid returns the WL iteration counts to grid-search, or nil.
+	grid() []int
+	// setH sets the WL iteration count (WL slots only).
+	setH(h int)
+	// h returns the WL iteration count, or -1.
+	h() int
+	// matrix writes the normalised kernel matrix of the observations
+	// into k (n×n, row-major).
+	matrix(k []float64)
+	// cross adds w·k̃(observation i, candidate c) to out[c*n+i] for every
+	// observation i and candidate c (n observations).
+	cross(cands []Arch, w float64, out []float64)
+}
+
+// posting is one observation's count of a label.
+type posting struct {
+	obs int32
+	cnt float32
+}
+
+// wlSlot is the Weisfeiler-Lehman subtree kernel on the graph of index
+// gi of every architecture, normalised. It keeps, per observation, the
+// label histograms of every iteration (computed once, when it is added),
+// an inverted index from labels to observations, and the raw Gram
+// matrices: one per iteration when h is grid-searched, else one.
+type wlSlot struct {
+	gi    int
+	hs    []int
+	cur   int
+	maxh  int
+	split bool
+
+	dict  *dict
+	post  [][]posting
+	obs   []wlObs
+	parts []gram
+	rows  [][]float64
+
+	// The observations' counts of their frequent labels as a dense n×F
+	// matrix, for cross; rebuilt when the observations or h change.
+	version  int // of the observations
+	dver, dh int
+	dense    []float64
+	dcols    []int32 // label id of every column
+	colOf    []int32 // column of every label id, or -1
+
+	raw, phi []float64 // cross scratch
+}
+
+// denseFraction is the share of observations a label must occur in to
+// take part in cross as a dense column (a matrix product) rather than by
+// its inverted index.
+const denseFraction = 0.4
+
+type wlObs struct {
+	segs []sparse  // histogram per iteration 0..maxh
+	sq   []float64 // squared norm per iteration
+}
+
+func newWLSlot(gi int, hs []int, h int) *wlSlot {
+	s := &wlSlot{gi: gi, hs: hs, cur: h, dict: newDict(), split: len(hs) > 1}
+	s.maxh = h
+	for _, x := range hs {
+		s.maxh = max(s.maxh, x)
+	}
+	np := 1
+	if s.split {
+		np = s.maxh + 1
+	}
+	s.parts = make([]gram, np)
+	s.rows = make([][]float64, np)
+	return s
+}
+
+func (s *wlSlot) part(t int) int {
+	if s.split {
+		return t
+	}
+	return 0
+}
+
+func (s *wlSlot) grid() []int {
+	if s.split {
+		return s.hs
+	}
+	return nil
+}
+
+func (s *wlSlot) setH(h int) { s.cur = h }
+func (s *wlSlot) h() int     { return s.cur }
+
+// accumulate adds the raw dot products of segs (iterations 0..len-1) with
+// every observation to rows[part(t)].
+func (s *wlSlot) accumulate(segs []sparse, rows [][]float64) {
+	for t, seg := range segs {
+		row := rows[s.part(t)]
+		for k, id := range seg.ids {
+			if id < 0 || int(id) >= len(s.post) {
+				continue
+			}
+			c := seg.vals[k]
+			for _, p := range s.post[id] {
+				row[p.obs] += c * float64(p.cnt)
+			}
+		}
+	}
+}
+
+func (s *wlSlot) add(a *Arch) {
+	segs := s.dict.wl(a.graph(s.gi), s.maxh)
+	o := wlObs{segs: segs, sq: make([]float64, len(segs))}
+	for t, seg := range segs {
+		o.sq[t] = seg.sq()
+	}
+	j := len(s.obs)
+	for p := range s.rows {
+		s.rows[p] = slices.Grow(s.rows[p][:0], j+1)[:j+1]
+		clear(s.rows[p])
+	}
+	s.accumulate(segs, s.rows)
+	for t := range segs {
+		s.rows[s.part(t)][j] += o.sq[t]
+	}
+	for p := range s.parts {
+		s.parts[p].resize(j + 1)
+		for i := 0; i <= j; i++ {
+			s.parts[p].set(i, j, s.rows[p][i])
+		}
+	}
+	if n := s.dict.next(); n > len(s.post) {
+		s.post = append(s.post, make([][]posting, n-len(s.post))...)
+	}
+	for _, seg := range segs {
+		for k, id := range seg.ids {
+			s.post[id] = append(s.post[id], posting{int32(j), float32(seg.vals[k])})
+		}
+	}
+	s.obs = append(s.obs, o)
+	s.version++
+}
+
+func (s *wlSlot) truncate(n int) {
+	for j := len(s.obs) - 1; j >= n; j-- {
+		for _, seg := range s.obs[j].segs {
+			for _, id := range seg.ids {
+				s.post[id] = s.post[id][:len(s.post[id])-1]
+			}
+		}
+		s.obs[j] = wlObs{}
+	}
+	s.obs = s.obs[:n]
+	for p := range s.parts {
+		s.parts[p].resize(n)
+	}
+	s.version++
+}
+
+// prepareDense rebuilds the dense matrix of frequent labels if needed.
+func (s *wlSlot) prepareDense() {
+	if s.dense != nil && s.dver == s.version && s.dh == s.cur {
+		return
+	}
+	s.dver, s.dh = s.version, s.cur
+	n := len(s.obs)
+	s.colOf = slices.Grow(s.colOf[:0], len(s.post))[:len(s.post)]
+	s.dcols = s.dcols[:0]
+	minDF := max(int(math.Ceil(denseFraction*float64(n))), 2)
+	for id, p := range s.post {
+		s.colOf[id] = -1
+		if len(p) >= minDF && int(s.dict.iter[id]) <= s.cur {
+			s.colOf[id] = int32(len(s.dcols))
+			s.dcols = append(s.dcols, int32(id))
+		}
+	}
+	f := len(s.dcols)
+	s.dense = grow(s.dense, n*f)
+	clear(s.dense)
+	for col, id := range s.dcols {
+		for _, p := range s.post[id] {
+			s.dense[int(p.obs)*f+col] = float64(p.cnt)
+		}
+	}
+}
+
+// norm returns an observation's feature norm at the current h.
+func (s *wlSlot) norm(o *wlObs) float64 {
+	t := 0.0
+	for i := 0; i <= s.cur && i < len(o.sq); i++ {
+		t += o.sq[i]
+	}
+	return math.Sqrt(t)
+}
+
+// cosine is the normalised kernel value from a raw one. An empty feature
+// vector (a graph without nodes) counts as a unit vector of its own, so
+// that empty graphs are similar to each other only and the kernel stays
+// positive semi-definite.
+func cosine(raw, na, nb float64) float64 {
+	switch {
+	case na > 0 && nb > 0:
+		return raw / (na * nb)
+	case na == 0 && nb == 0:
+		return 1
+	}
+	return 0
+}
+
+func (s *wlSlot) matrix(k []float64) {
+	n := len(s.obs)
+	norms := make([]float64, n)
+	for i := range s.obs {
+		norms[i] = s.norm(&s.obs[i])
+	}
+	lo, hi := 0, 0
+	if s.split {
+		hi = s.cur
+	}
+	for i := range n {
+		for j := i; j < n; j++ {
+			raw := 0.0
+			for p := lo; p <= hi; p++ {
+				raw += s.parts[p].at(i, j)
+			}
+			v := cosine(raw, norms[i], norms[j])
+			if i == j {
+				v = 1
+			}
+			k[i*n+j] = v
+			k[j*n+i] = v
+		}
+	}
+}
+
+func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
+	n, m := len(s.obs), len(cands)
+	inv := make([]float64, n) // 1/‖observation‖
+	for i := range s.obs {
+		if v := s.norm(&s.obs[i]); v > 0 {
+			inv[i] = 1 / v
+		}
+	}
+	s.prepareDense()
+	f := len(s.dcols)
+	s.phi = grow(s.phi, m*f) // the candidates' counts of the dense labels
+	s.raw = grow(s.raw, m*n) // raw kernel values, candidate-major
+	phi, raw := s.phi, s.raw
+	clear(phi)
+	clear(raw)
+	nc := make([]float64, m)
+	for c := range cands {
+		segs, sq := s.dict.lookupWL(cands[c].graph(s.gi), s.cur)
+		row := raw[c*n : c*n+n : c*n+n]
+		for _, seg := range segs {
+			for k, id := range seg.ids {
+				if int(id) >= len(s.post) {
+					continue
+				}
+				v := seg.vals[k]
+				if col := s.colOf[id]; col >= 0 {
+					phi[c*f+int(col)] += v
+					continue
+				}
+				for _, p := range s.post[id] {
+					if int(p.obs) < len(row) {
+						row[p.obs] += v * float64(p.cnt)
+					}
+				}
+			}
+		}
+		t := 0.0
+		for _, v := range sq {
+			t += v
+		}
+		nc[c] = math.Sqrt(t)
+	}
+	if f > 0 {
+		blas64.Gemm(blas.NoTrans, blas.Trans, 1,
+			blas64.General{Rows: m, Cols: f, Stride: f, Data: phi},
+			blas64.General{Rows: n, Cols: f, Stride: f, Data: s.dense},
+			1, blas64.General{Rows: m, Cols: n, Stride: n, Data: raw})
+	}
+	for c := range m {
+		ro, oo := raw[c*n:c*n+n], out[c*n:c*n+n]
+		if nc[c] == 0 {
+			for i := range n {
+				oo[i] += w * cosine(ro[i], s.norm(&s.obs[i]), 0)
+			}
+			continue
+		}
+		wc := w / nc[c]
+		for i, v := range ro {
+			oo[i] += v * wc * inv[i] // 0 for an empty observation, as cosine
+		}
+	}
+}
+
+// nasbotSlot is the NASBOT-style distance kernel on the full graphs:
+// d = Σ|sorted in-degree differences| + Σ|sorted out-degree differences| +
+// the L1 distance between the label counts (the vocabulary is every label
+// seen), k = exp(-d/ℓ²).
+type nasbotSlot struct {
+	ell2 float64
+	dict *dict
+	obs  []nbObs
+	k    gram
+}
+
+type nbObs struct {
+	in, out []int32 // degrees, sorted in decreasing order
+	ops     sparse  // label counts
+	other   float64 // count of the labels no observation has (candidates)
+}
+
+func newNASBOTSlot(ell float64) *nasbotSlot {
+	return &nasbotSlot{ell2: ell * ell, dict: newDict()}
+}
+
+func (s *nasbotSlot) features(g *Graph, insert bool) nbObs {
+	n := len(g.Labels)
+	o := nbObs{in: make([]int32, n), out: make([]int32, n)}
+	for i := range n {
+		for _, j := range g.succ(i) {
+			o.out[i]++
+			o.in[j]++
+		}
+	}
+	desc := func(a, b int32) int { return int(b - a) }
+	slices.SortFunc(o.in, desc)
+	slices.SortFunc(o.out, desc)
+	o.ops, o.other = s.dict.labelCounts(g, insert)
+	return o
+}
+
+func degDist(a, b []int32) float64 {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	t := int64(0)
+	for i, x := range a {
+		d := int64(x)
+		if i < len(b) {
+			d -= int64(b[i])
+		}
+		if d < 0 {
+			d = -d
+		}
+		t += d
+	}
+	return float64(t)
+}
+
+func (s *nasbotSlot) kern(a, b *nbObs) float64 {
+	d := degDist(a.in, b.in) + degDist(a.out, b.out) + l1(a.ops, b.ops) + a.other + b.other
+	return math.Exp(-d / s.ell2)
+}
+
+func (s *nasbotSlot) add(a *Arch) {
+	o := s.features(a.graph(0), true)
+	j := len(s.obs)
+	s.obs = append(s.obs, o)
+	s.k.resize(j + 1)
+	for i := 0; i <= j; i++ {
+		s.k.set(i, j, s.kern(&s.obs[i], &o))
+	}
+}
+
+func (s *nasbotSlot) truncate(n int) {
+	clear(s.obs[n:])
+	s.obs = s.obs[:n]
+	s.k.resize(n)
+}
+
+func (s *nasbotSlot) grid() []int { return nil }
+func (s *nasbotSlot) setH(int)    {}
+func (s *nasbotSlot) h() int      { return -1 }
+
+func (s *nasbotSlot) matrix(k []float64) {
+	n := len(s.obs)
+	for i := range n {
+		for j := range n {
+			k[i*n+j] = s.k.at(i, j)
+		}
+	}
+}
+
+func (s *nasbotSlot) cross(cands []Arch, w float64, out []float64) {
+	n := len(s.obs)
+	for c := range cands {
+		o := s.features(cands[c].graph(0), false)
+		for i := range s.obs {
+			out[c*n+i] += w * s.kern(&s.obs[i], &o)
+		}
+	}
+}

@@ -1,0 +1,468 @@
+package gp
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"slices"
+)
+
+// sparse is a sparse vector: values at distinct ids, increasing except in
+// candidates' histograms (see lookupWL).
+type sparse struct {
+	ids  []int32
+	vals []float64
+}
+
+// sq returns the squared Euclidean norm.
+func (s sparse) sq() float64 {
+	t := 0.0
+	for _, v := range s.vals {
+		t += v * v
+	}
+	return t
+}
+
+// dot returns the inner product of two sparse vectors.
+func dot(a, b sparse) float64 {
+	t := 0.0
+	i, j := 0, 0
+	for i < len(a.ids) && j < len(b.ids) {
+		switch {
+		case a.ids[i] < b.ids[j]:
+			i++
+		case a.ids[i] > b.ids[j]:
+			j++
+		default:
+			t += a.vals[i] * b.vals[j]
+			i++
+			j++
+		}
+	}
+	return t
+}
+
+// l1 returns the L1 distance between two sparse vectors.
+func l1(a, b sparse) float64 {
+	t := 0.0
+	i, j := 0, 0
+	for i < len(a.ids) || j < len(b.ids) {
+		switch {
+		case j == len(b.ids) || (i < len(a.ids) && a.ids[i] < b.ids[j]):
+			t += abs(a.vals[i])
+			i++
+		case i == len(a.ids) || a.ids[i] > b.ids[j]:
+			t += abs(b.vals[j])
+			j++
+		default:
+			t += abs(a.vals[i] - b.vals[j])
+			i++
+			j++
+		}
+	}
+	return t
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// histogram returns the counts of the ids in xs as a sparse vector,
+// appending to into's slices; it sorts xs in place.
+func histogram(xs []int32, into sparse) sparse {
+	slices.Sort(xs)
+	s := sparse{ids: into.ids[:0], vals: into.vals[:0]}
+	for i := 0; i < len(xs); {
+		j := i + 1
+		for j < len(xs) && xs[j] == xs[i] {
+			j++
+		}
+		s.ids = append(s.ids, xs[i])
+		s.vals = append(s.vals, float64(j-i))
+		i = j
+	}
+	return s
+}
+
+// table maps keys (sequences of ids) to ids: an open-addressing hash
+// table (linear probing) of entries holding the key's 64-bit hash, its id
+// and where its ids are kept (to check a hit), with an exact map for keys
+// whose hash collides with another key's. A hit costs about two cache
+// lines, less than a map with string keys, and the table is still exact.
+type table struct {
+	slots []entry // power-of-two length; h == 0 marks a free slot
+	n     int
+	arena []int32
+	coll  map[string]int32 // keys whose hash another key has → id
+	// filter has one bit per 8 bits of slots (a one-hash Bloom filter
+	// with 16 to 32 bits per key): most lookups of unknown keys end
+	// there, in a few cache-resident kilobytes, not in the slots.
+	filter []uint64
+}
+
+type entry struct {
+	h       uint64
+	id      int32
+	off, ln int32 // the key is arena[off:off+ln]
+}
+
+func newTable() *table { return &table{} }
+
+// hashKey hashes a key; never 0.
+func hashKey(key []int32) uint64 {
+	x := uint64(len(key))
+	for _, v := range key {
+		x = (x ^ uint64(uint32(v))) * 0x9e3779b97f4a7c15
+		x ^= x >> 29
+	}
+	return mix(x) | 1
+}
+
+// collKey is the string form of a key, for collisions.
+func collKey(key []int32) string {
+	b := make([]byte, 0, 4*len(key))
+	for _, v := range key {
+		b = binary.LittleEndian.AppendUint32(b, uint32(v))
+	}
+	return string(b)
+}
+
+// find returns the slot of hash h, or of the free slot where it belongs.
+func (t *table) find(h uint64) int {
+	mask := uint64(len(t.slots) - 1)
+	i := h & mask
+	for t.slots[i].h != 0 && t.slots[i].h != h {
+		i = (i + 1) & mask
+	}
+	return int(i)
+}
+
+// get returns the id of key (with hash h from hashKey).
+func (t *table) get(key []int32, h uint64) (int32, bool) {
+	if t.n == 0 || !t.maybe(h) {
+		return 0, false
+	}
+	e := &t.slots[t.find(h)]
+	if e.h == 0 {
+		return 0, false
+	}
+	if slices.Equal(t.arena[e.off:e.off+e.ln], key) {
+		return e.id, true
+	}
+	if t.coll == nil {
+		return 0, false
+	}
+	id, ok := t.coll[collKey(key)]
+	return id, ok
+}
+
+// put adds key (with hash h), which get does not find, with the given id.
+func (t *table) put(key []int32, h uint64, id int32) {
+	if t.n > 0 {
+		if e := &t.slots[t.find(h)]; e.h == h {
+			if t.coll == nil {
+				t.coll = make(map[string]int32)
+			}
+			t.coll[collKey(key)] = id
+			return
+		}
+	}
+	if 2*(t.n+1) > len(t.slots) {
+		old := t.slots
+		t.slots = make([]entry, max(2*len(old), 64))
+		t.filter = make([]uint64, len(t.slots)/8)
+		for _, e := range old {
+			if e.h != 0 {
+				t.slots[t.find(e.h)] = e
+				t.mark(e.h)
+			}
+		}
+	}
+	off := int32(len(t.arena))
+	t.arena = append(t.arena, key...)
+	t.slots[t.find(h)] = entry{h: h, id: id, off: off, ln: int32(len(key))}
+	t.mark(h)
+	t.n++
+}
+
+// filterBit returns the filter word and bit of hash h (from its high
+// bits, independent of the slot index).
+func (t *table) filterBit(h uint64) (int, uint64) {
+	b := (h >> 32) & uint64(64*len(t.filter)-1)
+	return int(b >> 6), 1 << (b & 63)
+}
+
+func (t *table) mark(h uint64) {
+	w, bit := t.filterBit(h)
+	t.filter[w] |= bit
+}
+
+// maybe reports whether a key of hash h may be in the table.
+func (t *table) maybe(h uint64) bool {
+	w, bit := t.filterBit(h)
+	return t.filter[w]&bit != 0
+}
+
+// counter counts uint64 codes in first-seen order, in O(1) per code.
+type counter struct {
+	keys  []uint64
+	cnt   []int32
+	stamp []uint32
+	now   uint32
+	order []int32 // slots in first-seen order
+}
+
+func (c *counter) reset(n int) {
+	size := 64
+	for size < 2*n {
+		size *= 2
+	}
+	if size > len(c.keys) {
+		c.keys, c.cnt, c.stamp = make([]uint64, size), make([]int32, size), make([]uint32, size)
+		c.now = 0
+	}
+	c.now++
+	if c.now == 0 { // wrapped
+		clear(c.stamp)
+		c.now = 1
+	}
+	c.order = c.order[:0]
+}
+
+func (c *counter) add(code uint64) {
+	mask := uint64(len(c.keys) - 1)
+	for i := mix(code) & mask; ; i = (i + 1) & mask {
+		if c.stamp[i] != c.now {
+			c.stamp[i], c.keys[i], c.cnt[i] = c.now, code, 1
+			c.order = append(c.order, int32(i))
+			return
+		}
+		if c.keys[i] == code {
+			c.cnt[i]++
+			return
+		}
+	}
+}
+
+// dict maps WL labels to ids: node labels (iteration 0) and, for
+// iteration t, keys (own label at t-1, sorted successor labels at t-1).
+// Observations insert their labels and keep the ids for the whole run (new
+// labels get new ids, old ones never change). Candidates only look labels
+// up: a label the dictionary lacks matches no observation's, so it only
+// counts in the candidate's own norm.
+type dict struct {
+	base map[string]int32
+	tabs []*table // per iteration ≥ 1 (tabs[0] unused)
+	iter []uint8  // the iteration of every id
+
+	key    []int32
+	cur    []int32
+	nxt    []int32
+	sorted []int32
+
+	// lookup scratch
+	ccur, cnxt, csorted []uint64
+	segs                []sparse
+	sq                  []float64
+	count               counter
+}
+
+func newDict() *dict {
+	return &dict{base: make(map[string]int32)}
+}
+
+// next returns the number of ids.
+func (d *dict) next() int { return len(d.iter) }
+
+func (d *dict) newID(t int) int32 {
+	id := int32(len(d.iter))
+	d.iter = append(d.iter, uint8(t))
+	return id
+}
+
+// baseID returns the id of a node label, inserting it if it is new.
+func (d *dict) baseID(l string) int32 {
+	if id, ok := d.base[l]; ok {
+		return id
+	}
+	id := d.newID(0)
+	d.base[l] = id
+	return id
+}
+
+// id returns the id of a key of iteration t ≥ 1, inserting it if it is
+// new.
+func (d *dict) id(key []int32, t int) int32 {
+	for len(d.tabs) <= t {
+		d.tabs = append(d.tabs, newTable())
+	}
+	tab := d.tabs[t]
+	h := hashKey(key)
+	if id, ok := tab.get(key, h); ok {
+		return id
+	}
+	id := d.newID(t)
+	tab.put(key, h, id)
+	return id
+}
+
+// sortSmall sorts short slices by insertion, longer ones with slices.Sort.
+func sortSmall[E int32 | uint64](xs []E) {
+	if len(xs) > 12 {
+		slices.Sort(xs)
+		return
+	}
+	for i := 1; i < len(xs); i++ {
+		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
+			xs[j], xs[j-1] = xs[j-1], xs[j]
+		}
+	}
+}
+
+// wl returns the Weisfeiler-Lehman label histograms of g at iterations
+// 0..h, inserting new labels: iteration 0 counts the node labels;
+// iteration t relabels every node by (its label, the sorted multiset of
+// its successors' labels) at iteration t-1. Label ids are unique across
+// iterations.
+func (d *dict) wl(g *Graph, h int) []sparse {
+	n := len(g.Labels)
+	d.cur = slices.Grow(d.cur[:0], n)[:n]
+	d.nxt = slices.Grow(d.nxt[:0], n)[:n]
+	for i, l := range g.Labels {
+		d.cur[i] = d.baseID(l)
+	}
+	out := make([]sparse, h+1)
+	out[0] = histogram(append(d.sorted[:0], d.cur...), out[0])
+	for t := 1; t <= h; t++ {
+		for i := range n {
+			d.key = append(d.key[:0], d.cur[i])
+			for _, s := range g.succ(i) {
+				d.key = append(d.key, d.cur[s])
+			}
+			sortSmall(d.key[1:])
+			d.nxt[i] = d.id(d.key, t)
+		}
+		d.cur, d.nxt = d.nxt, d.cur
+		out[t] = histogram(append(d.sorted[:0], d.cur...), out[t])
+	}
+	return out
+}
+
+// unknown marks a lookup code that is a label's hash, not an id.
+const unknown = 1 << 63
+
+// mix is the splitmix64 finaliser.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+var hashSeed = maphash.MakeSeed()
+
+// lookupWL is wl for a candidate: it inserts nothing. Nodes carry codes:
+// a known label's id, or for a label the dictionary lacks, unknown|hash
+// of the label (labels refined from an unknown one are unknown too, and
+// are hashed without a lookup). It returns the histograms of the known
+// labels (ids not sorted) and, per iteration, the squared norm of the
+// whole histogram.
+// The results live until the next lookup. (Two distinct unknown labels of
+// one graph merge only if their 63-bit hashes collide.)
+func (d *dict) lookupWL(g *Graph, h int) ([]sparse, []float64) {
+	n := len(g.Labels)
+	d.ccur = slices.Grow(d.ccur[:0], n)[:n]
+	d.cnxt = slices.Grow(d.cnxt[:0], n)[:n]
+	for i, l := range g.Labels {
+		if id, ok := d.base[l]; ok {
+			d.ccur[i] = uint64(id)
+		} else {
+			d.ccur[i] = unknown | maphash.String(hashSeed, l)
+		}
+	}
+	if len(d.segs) < h+1 {
+		d.segs = append(d.segs, make([]sparse, h+1-len(d.segs))...)
+		d.sq = append(d.sq, make([]float64, h+1-len(d.sq))...)
+	}
+	segs, sq := d.segs[:h+1], d.sq[:h+1]
+	segs[0], sq[0] = d.codeHistogram(segs[0])
+	for t := 1; t <= h; t++ {
+		var tab *table
+		if t < len(d.tabs) {
+			tab = d.tabs[t]
+		}
+		for i := range n {
+			own := d.ccur[i]
+			d.csorted = d.csorted[:0]
+			known := own&unknown == 0 && tab != nil
+			for _, s := range g.succ(i) {
+				c := d.ccur[s]
+				known = known && c&unknown == 0
+				d.csorted = append(d.csorted, c)
+			}
+			sortSmall(d.csorted)
+			if known {
+				d.key = append(d.key[:0], int32(own))
+				for _, c := range d.csorted {
+					d.key = append(d.key, int32(c))
+				}
+				if id, ok := tab.get(d.key, hashKey(d.key)); ok {
+					d.cnxt[i] = uint64(id)
+					continue
+				}
+			}
+			x := mix(own ^ uint64(t)<<56)
+			for _, c := range d.csorted {
+				x = mix(x + c)
+			}
+			d.cnxt[i] = unknown | x
+		}
+		d.ccur, d.cnxt = d.cnxt, d.ccur
+		segs[t], sq[t] = d.codeHistogram(segs[t])
+	}
+	return segs, sq
+}
+
+// codeHistogram returns the histogram of the known codes of d.ccur, in
+// first-seen order (appending to into's slices), and the squared norm of
+// the histogram of all codes.
+func (d *dict) codeHistogram(into sparse) (sparse, float64) {
+	c := &d.count
+	c.reset(len(d.ccur))
+	for _, x := range d.ccur {
+		c.add(x)
+	}
+	s := sparse{ids: into.ids[:0], vals: into.vals[:0]}
+	sq := 0.0
+	for _, i := range c.order {
+		v := float64(c.cnt[i])
+		sq += v * v
+		if k := c.keys[i]; k&unknown == 0 {
+			s.ids = append(s.ids, int32(k))
+			s.vals = append(s.vals, v)
+		}
+	}
+	return s, sq
+}
+
+// labelCounts returns the histogram of g's node labels. With insert, new
+// labels get ids; otherwise they are left out and their total count is
+// returned.
+func (d *dict) labelCounts(g *Graph, insert bool) (sparse, float64) {
+	d.sorted = d.sorted[:0]
+	other := 0.0
+	for _, l := range g.Labels {
+		if insert {
+			d.sorted = append(d.sorted, d.baseID(l))
+		} else if id, ok := d.base[l]; ok {
+			d.sorted = append(d.sorted, id)
+		} else {
+			other++
+		}
+	}
+	return histogram(d.sorted, sparse{}), other
+}
