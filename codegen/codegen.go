@@ -621,6 +621,9 @@ func trainDefaults(g *dsl.Grammar) jen.Dict {
 	if t.Schedule != "" && t.Schedule != "none" {
 		defaults[jen.Id("Schedule")] = jen.Lit(t.Schedule)
 	}
+	if t.Objective != "" && t.Objective != "accuracy" {
+		defaults[jen.Id("Objective")] = jen.Lit(t.Objective)
+	}
 	return defaults
 }
 

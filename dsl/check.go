@@ -708,7 +708,7 @@ func (s *Sym) nonterminals(dst []*Rule) []*Rule {
 }
 
 // trainSettings lists the settings of a `train {}` block, for hints.
-const trainSettings = "train settings: dataset, epochs, steps, batch, subset, validation, test, optimizer, schedule"
+const trainSettings = "train settings: dataset, epochs, steps, batch, subset, validation, test, optimizer, schedule, objective"
 
 func (c *checker) train(b *BlockDecl) {
 	t := &c.g.Train
@@ -749,9 +749,16 @@ func (c *checker) train(b *BlockDecl) {
 				continue
 			}
 			t.Schedule = name
+		case "objective":
+			name := identValue(s.Value)
+			if name != "accuracy" && name != "naswot" {
+				c.errorf(valuePos(s.Value), "objectives: accuracy (train, then validate), naswot (the NASWOT score at initialisation, no training)", "unknown objective %q", valueText(s.Value))
+				continue
+			}
+			t.Objective = name
 		default:
 			hint := trainSettings
-			if n := closest(s.Name.Name, []string{"dataset", "epochs", "steps", "batch", "subset", "validation", "test", "optimizer", "schedule"}); n != "" {
+			if n := closest(s.Name.Name, []string{"dataset", "epochs", "steps", "batch", "subset", "validation", "test", "optimizer", "schedule", "objective"}); n != "" {
 				hint = fmt.Sprintf("did you mean %s? (%s)", n, trainSettings)
 			}
 			c.errorf(s.Name.Pos, hint, "unknown train setting %s", s.Name.Name)

@@ -191,6 +191,10 @@ type TrainSettings struct {
 	Beta2       float64 // adam
 	WeightDecay float64
 	Schedule    string // none or cosine
+	// Objective is what a candidate reports for the search to maximise:
+	// accuracy (after training; the default) or naswot, the NASWOT score
+	// at initialisation on one minibatch (zero-cost: no training).
+	Objective string
 }
 
 // Datasets are the datasets a `train {}` block may name, with the image

@@ -41,7 +41,7 @@ func (p *LogProgress) Started(t *Trial, finished, running int) {
 func (p *LogProgress) Finished(t *Trial, run *Run, finished int) {
 	fmt.Fprintf(p.W, "[%d/%d] trial %d %s  (%.0fs; %s)\n", finished, p.total, t.ID, outcome(t), t.Seconds, p.eta.line(finished, p.total))
 	if best := run.Best(); best != nil {
-		fmt.Fprintf(p.W, "      incumbent: %.2f%%  %s\n", 100*best.Accuracy, best.Term)
+		fmt.Fprintf(p.W, "      incumbent: %s  %s\n", ScoreText(best), best.Term)
 	}
 }
 
@@ -123,7 +123,7 @@ func (p *BarProgress) Begin(run *Run, evaluations, workers int) {
 
 func (p *BarProgress) setBest(run *Run) {
 	if b := run.Best(); b != nil {
-		p.best = fmt.Sprintf("best %.2f%% %s", 100*b.Accuracy, b.Term)
+		p.best = fmt.Sprintf("best %s %s", ScoreText(b), b.Term)
 	}
 }
 

@@ -124,8 +124,27 @@ func (r *Run) Best() *Trial {
 	return ranked[0]
 }
 
+// Score is what the search maximises for a successful trial: its
+// Objective when the run has one (NASWOT), else its accuracy (validation
+// accuracy when the recipe has a validation split).
+func Score(t *Trial) float64 {
+	if t.Objective != nil {
+		return *t.Objective
+	}
+	return t.Accuracy
+}
+
+// ScoreText renders a successful trial's score: "97.50%" for an accuracy,
+// "naswot 702.25" for an objective.
+func ScoreText(t *Trial) string {
+	if t.Objective != nil {
+		return fmt.Sprintf("naswot %.2f", *t.Objective)
+	}
+	return fmt.Sprintf("%.2f%%", 100*t.Accuracy)
+}
+
 // Ranked returns the finished trials best first: successful ones by
-// accuracy (ties by fewer parameters), then failed ones in order.
+// Score (ties by fewer parameters), then failed ones in order.
 func (r *Run) Ranked() []*Trial {
 	ts := r.Finished()
 	sort.SliceStable(ts, func(i, j int) bool {
@@ -136,8 +155,8 @@ func (r *Run) Ranked() []*Trial {
 		if !a.OK() {
 			return a.ID < b.ID
 		}
-		if a.Accuracy != b.Accuracy {
-			return a.Accuracy > b.Accuracy
+		if sa, sb := Score(a), Score(b); sa != sb {
+			return sa > sb
 		}
 		return a.Params < b.Params
 	})
@@ -164,10 +183,10 @@ func (r *Run) Curve() []Point {
 		}
 	}
 	var pts []Point
-	best := 0.0
+	best, have := 0.0, false
 	for i, t := range fin {
-		if t.OK() && t.Accuracy > best {
-			best = t.Accuracy
+		if t.OK() && (!have || Score(t) > best) {
+			best, have = Score(t), true
 		}
 		pts = append(pts, Point{Evaluations: i + 1, Seconds: t.Finished.Sub(start).Seconds(), Accuracy: best, Trial: t})
 	}
@@ -176,6 +195,12 @@ func (r *Run) Curve() []Point {
 
 func outcome(t *Trial) string {
 	if t.OK() {
+		if t.Objective != nil {
+			return fmt.Sprintf("naswot score %.2f", *t.Objective)
+		}
+		if t.TestAccuracy != 0 && t.TestAccuracy != t.Accuracy {
+			return fmt.Sprintf("validation accuracy %.2f%% (test %.2f%% on %d images), %d parameters", 100*t.Accuracy, 100*t.TestAccuracy, t.TestImages, t.Params)
+		}
 		return fmt.Sprintf("accuracy %.2f%% on %d test images, %d parameters", 100*t.Accuracy, t.TestImages, t.Params)
 	}
 	msg := "failed (" + t.Failure + ")"
@@ -201,12 +226,16 @@ func WriteTable(w io.Writer, r *Run) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "rank\ttrial\taccuracy\tloss\tparams\tseconds\tarchitecture")
+	head := "accuracy"
+	if ranked[0].Objective != nil {
+		head = "score"
+	}
+	fmt.Fprintf(tw, "rank\ttrial\t%s\tloss\tparams\tseconds\tarchitecture\n", head)
 	for i, t := range ranked {
 		acc, loss := "-", "-"
 		rank := fmt.Sprint(i + 1)
 		if t.OK() {
-			acc = fmt.Sprintf("%.2f%%", 100*t.Accuracy)
+			acc = ScoreText(t)
 			loss = fmt.Sprintf("%.4f", t.Loss)
 		} else {
 			rank = "-"
@@ -226,6 +255,6 @@ func WriteTable(w io.Writer, r *Run) {
 // WriteBest prints the best architecture, its accuracy and its code.
 func WriteBest(w io.Writer, best *Trial) {
 	fmt.Fprintf(w, "\nbest architecture: %s\n", best.Term)
-	fmt.Fprintf(w, "accuracy:          %.2f%% on %d held-out test images\n", 100*best.Accuracy, best.TestImages)
+	fmt.Fprintf(w, "result:            %s\n", outcome(best))
 	fmt.Fprintf(w, "code:              %s\n", best.Dir)
 }

@@ -24,7 +24,11 @@ func newBestCmd(stdout, stderr io.Writer) *cobra.Command {
 				return errPrinted
 			}
 			fmt.Fprintf(stdout, "best architecture: %s\n", b.Term)
-			fmt.Fprintf(stdout, "accuracy:          %.2f%% on %d held-out test images (loss %.4f, %d parameters)\n", 100*b.Accuracy, b.TestImages, b.Loss, b.Params)
+			if b.Objective != nil {
+				fmt.Fprintf(stdout, "score:             %s (%d parameters)\n", search.ScoreText(b), b.Params)
+			} else {
+				fmt.Fprintf(stdout, "accuracy:          %.2f%% on %d held-out test images (loss %.4f, %d parameters)\n", 100*b.Accuracy, b.TestImages, b.Loss, b.Params)
+			}
 			fmt.Fprintf(stdout, "trial:             %d of %d finished\n", b.ID, len(r.Finished()))
 			fmt.Fprintf(stdout, "code:              %s\n", b.Dir)
 			return nil

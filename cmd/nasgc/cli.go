@@ -98,6 +98,7 @@ program that trains on real data and reports its accuracy.`,
 		newBestCmd(stdout, stderr),
 		newExportCmd(stdout, stderr),
 		newReportCmd(stdout, stderr),
+		newSurrogateCmd(stdout, stderr),
 	)
 	return root
 }

@@ -11,7 +11,10 @@ import (
 )
 
 func newReportCmd(stdout, stderr io.Writer) *cobra.Command {
-	var out string
+	var (
+		out        string
+		byStrategy bool
+	)
 	cmd := &cobra.Command{
 		Use:   "report RUN...",
 		Short: "Plot runs (PNG) and summarise them (markdown); several runs share each plot",
@@ -36,6 +39,26 @@ compare strategies or seeds. The files go to RUN/report for one run, or to
 				}
 				out = filepath.Join(args[0], "report")
 			}
+			if byStrategy {
+				label := "accuracy"
+				for _, r := range runs {
+					if r.Settings.Train.Objective == "naswot" {
+						label = "NASWOT score"
+					}
+				}
+				series, err := report.WriteComparison(out, runs, label)
+				if err != nil {
+					return err
+				}
+				for _, s := range series {
+					if n := len(s.Mean); n > 0 {
+						fmt.Fprintf(stdout, "%s: %d run(s), mean best %s after %d evaluations: %.4f ± %.4f\n", s.Name, s.Runs, label, n, s.Mean[n-1], s.StdErr[n-1])
+					}
+				}
+				fmt.Fprintln(stdout, filepath.Join(out, report.ComparisonPlot))
+				fmt.Fprintln(stdout, filepath.Join(out, report.ComparisonSummary))
+				return nil
+			}
 			if err := report.Write(out, runs); err != nil {
 				return err
 			}
@@ -46,5 +69,6 @@ compare strategies or seeds. The files go to RUN/report for one run, or to
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "directory for the plots and summary (default: RUN/report)")
+	cmd.Flags().BoolVar(&byStrategy, "by-strategy", false, "compare strategies: average the runs of each strategy (seeds) into one curve with its standard error")
 	return cmd
 }

@@ -48,7 +48,7 @@ can be run while the search is running.`,
 				}
 			}
 			if b := r.Best(); b != nil {
-				fmt.Fprintf(stdout, "incumbent:   %.2f%% trial %d: %s\n", 100*b.Accuracy, b.ID, b.Term)
+				fmt.Fprintf(stdout, "incumbent:   %s trial %d: %s\n", search.ScoreText(b), b.ID, b.Term)
 			} else {
 				fmt.Fprintf(stdout, "incumbent:   none yet\n")
 			}

@@ -23,7 +23,7 @@ import (
 type trainFlags struct {
 	epochs, steps, subset, validation, test, batch int
 	lr, momentum, weightDecay                      float64
-	dataset, optimizer, schedule                   string
+	dataset, optimizer, schedule, objective        string
 	nesterov                                       bool
 }
 
@@ -41,6 +41,7 @@ func (f *trainFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.nesterov, "nesterov", false, "SGD with Nesterov momentum")
 	cmd.Flags().Float64Var(&f.weightDecay, "weight-decay", -1, "weight decay (L2, added to the gradient)")
 	cmd.Flags().StringVar(&f.schedule, "schedule", "", "learning-rate schedule: none or cosine")
+	cmd.Flags().StringVar(&f.objective, "objective", "", "what a candidate reports: accuracy (train, then validate) or naswot (the NASWOT score at initialisation, no training)")
 }
 
 // apply returns a copy of g whose training recipe has the flags' values.
@@ -116,6 +117,12 @@ func (f *trainFlags) apply(cmd *cobra.Command, g *dsl.Grammar) (*dsl.Grammar, er
 			return nil, usageError{fmt.Errorf("--weight-decay must be >= 0, got %g", f.weightDecay)}
 		}
 		t.WeightDecay = f.weightDecay
+	}
+	if set("objective") {
+		if f.objective != "accuracy" && f.objective != "naswot" {
+			return nil, usageError{fmt.Errorf("--objective must be accuracy or naswot, got %q", f.objective)}
+		}
+		t.Objective = f.objective
 	}
 	if set("schedule") {
 		if f.schedule != "none" && f.schedule != "cosine" {
@@ -367,6 +374,7 @@ func trainDir(ctx context.Context, cmd *cobra.Command, dir string, tf trainFlags
 	flagArg("nesterov", "nesterov", tf.nesterov)
 	flagArg("weight-decay", "wd", tf.weightDecay)
 	flagArg("schedule", "schedule", tf.schedule)
+	flagArg("objective", "objective", tf.objective)
 	flagArg("timeout", "time-limit", timeout)
 	flagArg("threads", "threads", threads)
 	args = append(args, extra...)

@@ -47,6 +47,10 @@ type Config struct {
 	// parameter (PyTorch's weight_decay, for SGD and Adam alike).
 	WeightDecay float64
 	Schedule    string // ScheduleNone ("" means none) or ScheduleCosine
+	// Objective is ObjectiveAccuracy ("" means it: train, then evaluate)
+	// or ObjectiveNASWOT: score the network at initialisation on one
+	// training batch and report Result.Objective, without training.
+	Objective string
 
 	// Weights, if not "", names the file the trained weights are written
 	// to after training (nn.Net's Save format).
@@ -63,8 +67,11 @@ const (
 
 // Optimizers and schedules.
 const (
-	OptimizerSGD   = "sgd"    // [SGD]
-	OptimizerAdam  = "adam"   // [Adam]
+	OptimizerSGD      = "sgd"  // [SGD]
+	OptimizerAdam     = "adam" // [Adam]
+	ObjectiveAccuracy = "accuracy"
+	ObjectiveNASWOT   = "naswot"
+
 	ScheduleNone   = "none"   // a constant learning rate
 	ScheduleCosine = "cosine" // [Cosine] annealing to 0 over the run, per step
 )
@@ -106,6 +113,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("beta1 %v, beta2 %v: must be in [0, 1)", c.Beta1, c.Beta2)
 	case !(c.WeightDecay >= 0) || math.IsInf(c.WeightDecay, 0):
 		return fmt.Errorf("weight decay %v: must not be negative", c.WeightDecay)
+	case c.Objective != "" && c.Objective != ObjectiveAccuracy && c.Objective != ObjectiveNASWOT:
+		return fmt.Errorf("objective %q: want %s or %s", c.Objective, ObjectiveAccuracy, ObjectiveNASWOT)
 	case c.Schedule != "" && c.Schedule != ScheduleNone && c.Schedule != ScheduleCosine:
 		return fmt.Errorf("schedule %q: want %s or %s", c.Schedule, ScheduleNone, ScheduleCosine)
 	}

@@ -115,6 +115,7 @@ func parseFlags(p Program, args []string, stderr io.Writer) (cfg Config, result 
 	fs.Float64Var(&cfg.WeightDecay, "wd", cfg.WeightDecay, "weight decay (L2, added to the gradient)")
 	fs.StringVar(&cfg.Schedule, "schedule", cfg.Schedule, "learning-rate schedule: none or cosine (to 0 over the run, per step)")
 	fs.StringVar(&cfg.Weights, "weights", cfg.Weights, "write the trained weights to `file`")
+	fs.StringVar(&cfg.Objective, "objective", cfg.Objective, "accuracy (train, then evaluate) or naswot (the NASWOT score at initialisation on one batch, no training)")
 	fs.StringVar(&result, "result", "", "also write the JSON result to `file` (atomically)")
 	fs.BoolVar(&quiet, "q", false, "no progress lines on stderr")
 	if err := fs.Parse(args); err != nil {

@@ -50,6 +50,9 @@ type Result struct {
 	ImagesPerSec float64 `json:"images_per_sec"` // training throughput
 	EvalSeconds  float64 `json:"eval_seconds"`   // validation and test passes
 	Weights      string  `json:"weights,omitempty"`
+	// Objective is the zero-cost score of Config.Objective naswot (higher
+	// is better); absent otherwise.
+	Objective *float64 `json:"objective,omitempty"`
 }
 
 // Statuses.
@@ -197,6 +200,18 @@ func (r *runner) run() error {
 	}
 	if trainSet.Len() < cfg.Batch {
 		return fail(FailConfig, "%d training images are fewer than one batch of %d", trainSet.Len(), cfg.Batch)
+	}
+
+	if cfg.Objective == ObjectiveNASWOT {
+		start := time.Now()
+		score, err := NASWOT(p, cfg.Seed, trainSet, cfg.Batch)
+		r.res.TrainSeconds = time.Since(start).Seconds()
+		if err != nil {
+			return &failure{FailCrash, err}
+		}
+		r.res.Objective = &score
+		r.logf("naswot: %s: score %.3f", p.Term, score)
+		return nil
 	}
 
 	s, err := newSession(p, cfg.Seed, cfg.Batch, min(evalBatch, max(testSet.Len(), r.res.ValImages)))
