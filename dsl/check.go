@@ -925,8 +925,12 @@ func (c *checker) search(b *BlockDecl) {
 				c.errorf(valuePos(st.Value), `write them quoted, e.g. sbatch "--qos=low --account=lab"`, "sbatch must be a string of sbatch arguments")
 			}
 			s.Sbatch = valueText(st.Value)
+		case "pool":
+			s.Pool = c.intValue(st.Value, 2, "pool")
+		case "generations":
+			s.Generations = c.intValue(st.Value, 1, "generations")
 		default:
-			c.errorf(st.Name.Pos, "search settings: strategy, evaluations, seed, max_depth, timeout, executor, partition, slurm_time, cpus, mem, sbatch", "unknown search setting %s", st.Name.Name)
+			c.errorf(st.Name.Pos, "search settings: strategy, evaluations, seed, max_depth, timeout, pool, generations, executor, partition, slurm_time, cpus, mem, sbatch", "unknown search setting %s", st.Name.Name)
 		}
 	}
 }

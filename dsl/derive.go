@@ -87,7 +87,38 @@ func (d *Derivation) Call() *Call {
 }
 
 // String is the derivation's functional term.
-func (d *Derivation) String() string { return d.Call().String() }
+func (d *Derivation) String() string {
+	var b strings.Builder
+	d.writeTerm(&b)
+	return b.String()
+}
+
+// writeTerm writes the functional term straight from the tree (as
+// d.Call().String(), without building the call).
+func (d *Derivation) writeTerm(b *strings.Builder) {
+	kids := d.Kids
+	var sym func(s *Sym)
+	sym = func(s *Sym) {
+		if s.Rule != nil {
+			kids[0].writeTerm(b)
+			kids = kids[1:]
+			return
+		}
+		b.WriteString(s.Terminal.Name)
+		if s.Terminal.Kind != Topology {
+			return
+		}
+		b.WriteByte('(')
+		for i, a := range s.Args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			sym(a)
+		}
+		b.WriteByte(')')
+	}
+	sym(d.Prod.Sym)
+}
 
 // Sampler draws random derivations. Each production is chosen with
 // probability proportional to its weight among the productions that can

@@ -237,6 +237,13 @@ type SearchSettings struct {
 	MaxDepth    int           // bound on nested expansions of recursive rules
 	Timeout     time.Duration // per candidate, training and evaluation
 
+	// Pool and Generations bound BO's acquisition optimiser, the
+	// grammar-guided evolution (paper-spec §4.5): the population size
+	// (0 = the paper's 200) and the most generations (0 = the paper's 50;
+	// at least min(10, Generations) run).
+	Pool        int
+	Generations int
+
 	// Executor runs the candidates: "" or "local" on this machine,
 	// "slurm" as Slurm batch jobs. The fields below configure the slurm
 	// executor (see docs/slurm.md).

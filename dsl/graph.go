@@ -442,14 +442,20 @@ func (gr *Graph) labelGraph() LabelGraph { return gr.contract(nil) }
 func (gr *Graph) contract(group []int32) LabelGraph {
 	// kid: the kernel node of each graph node, or -1 when contracted.
 	kid := make([]int, len(gr.Nodes))
-	lg := LabelGraph{Labels: []string{"input"}}
-	kid[0] = 0
-	groupKid := map[int32]int{}
+	lg := LabelGraph{Labels: make([]string, 1, len(gr.Nodes)+1)}
+	lg.Labels[0] = "input"
+	var groupKid []int
+	if group != nil {
+		groupKid = make([]int, len(gr.scopes))
+		for i := range groupKid {
+			groupKid[i] = -1
+		}
+	}
 	for i := 1; i < len(gr.Nodes); i++ {
 		n := &gr.Nodes[i]
 		if group != nil && group[i] >= 0 {
-			k, ok := groupKid[group[i]]
-			if !ok {
+			k := groupKid[group[i]]
+			if k < 0 {
 				k = len(lg.Labels)
 				groupKid[group[i]] = k
 				c := gr.scopes[group[i]].call
@@ -472,32 +478,37 @@ func (gr *Graph) contract(group []int32) LabelGraph {
 	outK := len(lg.Labels)
 	lg.Labels = append(lg.Labels, "output")
 	lg.Succ = make([][]int, len(lg.Labels))
-	// sources[i]: the kernel nodes whose output reaches node i through
-	// contracted nodes only.
-	sources := make([][]int, len(gr.Nodes))
-	sources[0] = []int{0}
-	for i := 1; i < len(gr.Nodes); i++ {
-		var from []int
-		for _, j := range gr.Nodes[i].In {
-			from = append(from, sources[j]...)
+	// link adds edges from the kernel nodes whose output reaches node j
+	// through contracted nodes only, to kernel node to.
+	var link func(j, to int)
+	link = func(j, to int) {
+		if k := kid[j]; k >= 0 || j == 0 {
+			if j == 0 {
+				k = 0
+			}
+			if k != to {
+				lg.Succ[k] = append(lg.Succ[k], to)
+			}
+			return
 		}
+		for _, i := range gr.Nodes[j].In {
+			link(i, to)
+		}
+	}
+	for i := 1; i < len(gr.Nodes); i++ {
 		if kid[i] < 0 {
-			sources[i] = from
 			continue
 		}
-		for _, f := range from {
-			if f != kid[i] {
-				lg.Succ[f] = append(lg.Succ[f], kid[i])
-			}
+		for _, j := range gr.Nodes[i].In {
+			link(j, kid[i])
 		}
-		sources[i] = []int{kid[i]}
 	}
-	for _, f := range sources[len(gr.Nodes)-1] {
-		lg.Succ[f] = append(lg.Succ[f], outK)
-	}
+	link(len(gr.Nodes)-1, outK)
 	for i, s := range lg.Succ {
-		sort.Ints(s)
-		lg.Succ[i] = dedupInts(s)
+		if len(s) > 1 {
+			sort.Ints(s)
+			lg.Succ[i] = dedupInts(s)
+		}
 	}
 	return lg
 }

@@ -31,12 +31,14 @@ func NewStrategy(name string, g *dsl.Grammar, seed uint64, maxDepth int) (Strate
 		return NewRandom(g, seed, maxDepth), nil
 	case StrategyEvolution:
 		return &EvolutionStrategy{base: newBase(g, seed, maxDepth)}, nil
-	case StrategyBOHNAS:
-		return NewBO(g, seed, maxDepth, gp.HWL), nil
-	case StrategyNASBOWL:
-		return NewBO(g, seed, maxDepth, gp.WL), nil
-	case StrategyNASBOT:
-		return NewBO(g, seed, maxDepth, gp.NASBOT), nil
+	case StrategyBOHNAS, StrategyNASBOWL, StrategyNASBOT:
+		kind := map[string]gp.Kind{StrategyBOHNAS: gp.HWL, StrategyNASBOWL: gp.WL, StrategyNASBOT: gp.NASBOT}[name]
+		bo := NewBO(g, seed, maxDepth, kind)
+		if n := g.Search.Generations; n > 0 {
+			bo.Evolution.MaxGenerations, bo.Evolution.MinGenerations = n, min(10, n)
+		}
+		bo.Evolution.PoolSize = g.Search.Pool
+		return bo, nil
 	}
 	return nil, fmt.Errorf("unknown strategy %q (strategies: %v)", name, Strategies)
 }
