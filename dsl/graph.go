@@ -105,6 +105,7 @@ type graphBuilder struct {
 	calls  map[string]int // topology calls that reach the output, by name
 	scopes []scope
 	cur    int32 // current scope
+	arena  []int
 }
 
 // Graph flattens the derivation into its architecture graph.
@@ -155,24 +156,35 @@ func (b *graphBuilder) apply(c *Call, in int, level int) int {
 	}
 	t := c.Terminal
 	if t.Kind != Topology {
-		return b.prim(c, []int{in})
+		one := b.ints(1)
+		one[0] = in
+		return b.prim(c, one)
 	}
 	if b.expand >= 0 && level > b.expand {
 		b.coarse = true
 		return b.add(GNode{Kind: CoarseNode, Call: c, In: []int{in}, Shape: b.callShape(c, b.nodes[in].Shape)})
 	}
-	zero := make([]bool, len(c.Args))
-	for i, a := range c.Args {
-		zero[i] = a.Terminal.Zero()
-	}
 	outer := b.cur
 	b.scopes = append(b.scopes, scope{parent: outer, depth: int32(level), call: c})
 	b.cur = int32(len(b.scopes) - 1)
-	defer func() { b.cur = outer }()
+	out := b.body(c, in, level)
+	b.cur = outer
+	if out != dead {
+		if b.calls == nil {
+			b.calls = map[string]int{}
+		}
+		b.calls[t.Name]++
+	}
+	return out
+}
+
+// body wires the nodes of topology call c on input node in.
+func (b *graphBuilder) body(c *Call, in int, level int) int {
+	t := c.Terminal
 	p := t.Topo.Program()
-	run := t.Topo.Plan(zero)
-	apps := make([]int, len(p.Apps))
-	nodes := make([]int, len(p.Nodes))
+	run := t.Topo.planOf(c)
+	apps := b.ints(len(p.Apps))
+	nodes := b.ints(len(p.Nodes))
 	val := func(v int) int {
 		switch {
 		case v == refIn:
@@ -194,13 +206,13 @@ func (b *graphBuilder) apply(c *Call, in int, level int) int {
 				apps[next] = b.apply(c.Args[a.Slot], val(a.In[0]), level+1)
 				continue
 			}
-			ins := make([]int, len(a.In))
+			ins := b.ints(len(a.In))
 			for k, v := range a.In {
 				ins[k] = val(v)
 			}
 			apps[next] = b.prim(c.Args[a.Slot], ins)
 		}
-		var live []int
+		live := b.ints(len(vals))[:0]
 		for _, v := range vals {
 			if x := val(v); x != dead {
 				live = append(live, x)
@@ -215,14 +227,7 @@ func (b *graphBuilder) apply(c *Call, in int, level int) int {
 			nodes[i] = b.add(GNode{Kind: SumNode, In: live, Shape: b.nodes[live[0]].Shape})
 		}
 	}
-	out := nodes[len(nodes)-1]
-	if out != dead {
-		if b.calls == nil {
-			b.calls = map[string]int{}
-		}
-		b.calls[t.Name]++
-	}
-	return out
+	return nodes[len(nodes)-1]
 }
 
 // prim applies a primitive to its inputs (two for a binary primitive).
@@ -250,15 +255,27 @@ func (b *graphBuilder) prim(c *Call, ins []int) int {
 			n.ZeroIn[k] = true
 			continue
 		}
-		n.In = append(n.In, i)
 		shape = b.nodes[i].Shape
 	}
-	for _, op := range t.Ops {
-		p, f, out := opCost(op, shape, b.g.Classes)
-		n.Params, n.FLOPs, shape = n.Params+p, n.FLOPs+f, out
+	n.In = b.ints(len(ins))[:0]
+	for _, i := range ins {
+		if i != dead {
+			n.In = append(n.In, i)
+		}
 	}
-	n.Shape = shape
+	cost := t.cost(shape, b.g.Classes)
+	n.Params, n.FLOPs, n.Shape = cost.params, cost.flops, cost.out
 	return b.add(n)
+}
+
+// ints takes n ints from the builder's arena (node input lists).
+func (b *graphBuilder) ints(n int) []int {
+	if len(b.arena) < n {
+		b.arena = make([]int, max(256, n))
+	}
+	s := b.arena[:n:n]
+	b.arena = b.arena[n:]
+	return s
 }
 
 // callShape is the output shape of a call on an input shape, following
@@ -284,6 +301,14 @@ func (b *graphBuilder) prune(out int) *Graph {
 		}
 	}
 	keep[0] = true
+	all := true
+	for i := 0; i <= out; i++ {
+		all = all && keep[i]
+	}
+	if all {
+		// The plans already left out what does not reach the output.
+		return &Graph{Nodes: b.nodes[:out+1]}
+	}
 	index := make([]int, len(b.nodes))
 	g := &Graph{Nodes: make([]GNode, 0, out+1)}
 	for i := 0; i <= out; i++ {

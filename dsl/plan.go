@@ -221,3 +221,23 @@ func (g *Grammar) prepare() {
 		}
 	}
 }
+
+// planOf is Plan for a call, its zero arguments read from the call.
+func (b *TopoBody) planOf(c *Call) []bool {
+	if len(c.Args) <= 64 {
+		var mask uint64
+		for i, a := range c.Args {
+			if a.Terminal.Zero() {
+				mask |= 1 << i
+			}
+		}
+		if b.plans != nil && mask < uint64(len(b.plans)) {
+			return b.plans[mask]
+		}
+	}
+	zero := make([]bool, len(c.Args))
+	for i, a := range c.Args {
+		zero[i] = a.Terminal.Zero()
+	}
+	return b.Plan(zero)
+}

@@ -152,3 +152,48 @@ func TestStrategyNames(t *testing.T) {
 		t.Error("unknown strategy accepted")
 	}
 }
+
+// BenchmarkBOPropose400 is issue 6's target: one BOHNAS proposal (GP fit
+// with the h grid and Adam, then the acquisition optimiser with the
+// paper's pool of 200 and 10 to 50 generations) with 400 finished trials
+// of hierarchical NAS-Bench-201. Features of the history are computed
+// before the timer (a run keeps them); the candidates' are not.
+func BenchmarkBOPropose400(b *testing.B) {
+	src, err := os.ReadFile("../testdata/spaces/hnb201.nasg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, ds := dsl.ParseAndCheck("hnb201.nasg", src)
+	if ds.HasErrors() {
+		b.Fatal(ds)
+	}
+	s := dsl.NewSampler(g, 9)
+	var hist []*Trial
+	for i := range 400 {
+		d, err := s.Sample()
+		if err != nil {
+			b.Fatal(err)
+		}
+		// A loss with structure: the share of 3x3 convolutions.
+		term := d.String()
+		acc := 0.5 + 0.4*float64(strings.Count(term, "conv3x3o"))/float64(1+strings.Count(term, "Linear3(")) - 0.01*float64(i%3)
+		hist = append(hist, &Trial{ID: i + 1, Term: term, State: StateDone, Accuracy: acc})
+	}
+	st, _ := NewStrategy(StrategyBOHNAS, g, 1, 0)
+	bo := st.(*BOStrategy)
+	if _, _, err := func() ([]*dsl.Derivation, []*Trial, error) {
+		obs, fin, err := bo.observed(hist)
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, bo.update(obs, fin)
+	}(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := bo.Propose(context.Background(), hist, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
