@@ -95,16 +95,34 @@ func BenchmarkDerivations(b *testing.B) {
 		}
 		b.Run(name+"/sample", func(b *testing.B) {
 			s := NewSampler(g, 1)
+			start := cpuTime()
+			defer reportCPU(b, start)
 			for b.Loop() {
 				if _, err := s.Sample(); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
+		if len(g.Constraints) > 0 {
+			b.Run(name+"/sample-unconstrained", func(b *testing.B) {
+				free := *g
+				free.Constraints = nil
+				s := NewSampler(&free, 1)
+				start := cpuTime()
+				defer reportCPU(b, start)
+				for b.Loop() {
+					if _, err := s.Sample(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 		b.Run(name+"/mutate", func(b *testing.B) {
 			s := NewSampler(g, 2)
 			ds := pool(s)
 			i := 0
+			start := cpuTime()
+			defer reportCPU(b, start)
 			for b.Loop() {
 				if _, err := s.Mutate(ds[i%len(ds)]); err != nil {
 					b.Fatal(err)
@@ -116,6 +134,8 @@ func BenchmarkDerivations(b *testing.B) {
 			s := NewSampler(g, 3)
 			ds := pool(s)
 			i := 0
+			start := cpuTime()
+			defer reportCPU(b, start)
 			for b.Loop() {
 				if _, _, err := s.Crossover(ds[i%len(ds)], ds[(i+1)%len(ds)]); err != nil {
 					b.Fatal(err)
@@ -127,6 +147,8 @@ func BenchmarkDerivations(b *testing.B) {
 			s := NewSampler(g, 4)
 			ds := pool(s)
 			i := 0
+			start := cpuTime()
+			defer reportCPU(b, start)
 			for b.Loop() {
 				if _, err := g.Graph(ds[i%len(ds)]); err != nil {
 					b.Fatal(err)
@@ -138,6 +160,8 @@ func BenchmarkDerivations(b *testing.B) {
 			s := NewSampler(g, 5)
 			ds := pool(s)
 			i := 0
+			start := cpuTime()
+			defer reportCPU(b, start)
 			for b.Loop() {
 				if _, err := g.KernelGraphs(ds[i%len(ds)]); err != nil {
 					b.Fatal(err)

@@ -133,6 +133,7 @@ type Sampler struct {
 	MaxNodes int
 
 	nodes   int
+	unsure  bool // the lookahead could not keep every topology connected
 	slab    []Derivation
 	kidSlab []*Derivation
 }
@@ -207,8 +208,9 @@ func (s *Sampler) Sample() (d *Derivation, err error) {
 	for range tries {
 		clear(shared)
 		s.nodes = 0
+		s.unsure = false
 		d = s.derive(start, s.MaxDepth, shared, false)
-		if !connectedDeriv(d) {
+		if s.unsure && !connectedDeriv(d) {
 			continue
 		}
 		connected++
@@ -270,6 +272,9 @@ func connectedCall(c *Call) bool {
 // topology around r would lose its last path from in to out.
 func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation, noZero bool) *Derivation {
 	if d, ok := shared[r]; ok {
+		if noZero {
+			s.unsure = true // the shared derivation may be zero here
+		}
 		return d
 	}
 	if s.nodes++; s.nodes > s.MaxNodes {
@@ -288,6 +293,7 @@ func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation, noZe
 		}
 	}
 	if total == 0 && noZero {
+		s.unsure = true // only zero fits: the topology may be cut off
 		noZero = false
 		for _, p := range r.Alts {
 			if allowed(p) {
@@ -306,6 +312,9 @@ func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation, noZe
 			break
 		}
 		x -= p.Weight
+	}
+	if noZero && chosen.Sym.Rule != nil {
+		s.unsure = true // a chain to another rule may end in zero
 	}
 	d := s.newDerivation(chosen)
 	s.deriveSym(chosen.Sym, budget, shared, &d.Kids)
