@@ -2,10 +2,13 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nasgc/nasgc/dsl"
 	"github.com/nasgc/nasgc/search/gp"
@@ -190,10 +193,26 @@ func BenchmarkBOPropose400(b *testing.B) {
 	}(); err != nil {
 		b.Fatal(err)
 	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := bo.Propose(context.Background(), hist, 1); err != nil {
-			b.Fatal(err)
-		}
+	for _, gens := range []int{50, 10} {
+		b.Run(fmt.Sprintf("generations=%d", gens), func(b *testing.B) {
+			bo.Evolution.MaxGenerations, bo.Evolution.MinGenerations = gens, min(10, gens)
+			start := cpuTime()
+			for i := 0; i < b.N; i++ {
+				if _, err := bo.Propose(context.Background(), hist, 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
+		})
 	}
+}
+
+// cpuTime is the process's user+system CPU time: on a shared machine the
+// steadier figure for single-threaded work.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }

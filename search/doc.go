@@ -5,4 +5,11 @@
 // stopped at any moment and resumed. It knows derivations and results, not
 // Go code: executors (package search/exec) turn a derivation into a trained
 // result.
+//
+// The strategies (NewStrategy) are random search, regularized evolution
+// and Bayesian optimisation with a Gaussian process from package
+// search/gp over the architectures' kernel graphs: BOHNAS (hierarchical
+// WL kernel, the default of the paper), NASBOWL (WL) and NASBOT. The
+// surrogate study (SurrogateStudy) measures how well each kernel ranks
+// held-out trials of recorded runs.
 package search
