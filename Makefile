@@ -1,7 +1,7 @@
 # nasgc: build, test, generate, benchmark.
 GO ?= go
 
-.PHONY: build test test-short generate check-generated bench vet fmt-check
+.PHONY: build test test-short generate check-generated bench bench-peer vet fmt-check
 
 build:
 	$(GO) build -o bin/nasgc ./cmd/nasgc
@@ -23,3 +23,9 @@ generate:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The peer comparison with PyTorch (issue 8): three networks trained by
+# nasgc's generated programs and by PyTorch side by side; prints the table
+# of docs/benchmarks.md. Needs Debian's python3-torch; takes minutes.
+bench-peer:
+	./bench/peer/run.sh

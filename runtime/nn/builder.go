@@ -3,6 +3,8 @@ package nn
 import (
 	"errors"
 	"fmt"
+	"reflect"
+	"unsafe"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -262,4 +264,43 @@ func (b *B) Machine() (vm G.VM, err error) {
 	vm = G.NewTapeMachine(b.g, opts...)
 	b.vm = vm
 	return vm, nil
+}
+
+// Release frees the memory that b's graph keeps from run to run: the
+// output tensors of nn's ops, the scratch memory they share, and the values
+// gorgonia's machine bound to the graph's nodes. The parameters and
+// BatchNorm statistics, which belong to the Net, stay. A program calls it
+// when it is done with a graph, e.g. with the training graph before it
+// evaluates, so that the evaluation graph reuses that memory instead of
+// adding to the peak. The graph's machine must not run after Release;
+// close it.
+func (b *B) Release() {
+	if b.vm != nil {
+		b.vm.Reset() // drops the machine's registers
+	}
+	for _, n := range b.g.AllNodes() {
+		if r, ok := n.Op().(interface{ release() }); ok {
+			r.release()
+		}
+		if n.Op() != nil {
+			unbind(n)
+		}
+	}
+	b.ws.mu.Lock()
+	b.ws.f32, b.ws.f64, b.ws.ints = nil, nil, [nslots][]int{}
+	b.ws.mu.Unlock()
+}
+
+// unbind drops the value that a run bound to node n. gorgonia's own
+// UnbindAllNonInputs hands the values to its tensor pool, which then gives
+// memory still in use (a reshape's view, an op's kept output) to other
+// tensors; so this clears the node's unexported field directly. If the
+// field is not there (another gorgonia version), the value stays bound:
+// only the memory is not freed.
+func unbind(n *G.Node) {
+	f := reflect.ValueOf(n).Elem().FieldByName("boundTo")
+	if !f.IsValid() || f.Kind() != reflect.Interface || !f.CanAddr() {
+		return
+	}
+	reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Set(reflect.Zero(f.Type()))
 }

@@ -29,13 +29,21 @@
 // statistics that contend for one cache line) or wrong (AveragePool2D),
 // its BatchNorm resets its running statistics whenever a tape machine is
 // created, and its log-softmax times one-hot targets gives NaN for logits
-// far below their row's maximum. nn's ops keep their outputs from step to
-// step and share scratch memory per graph; float32 matrix products run on
-// an AVX2/FMA micro-kernel written in assembly where the CPU has one, and
-// on gonum's BLAS otherwise. The other layers use gorgonia's ops, avoiding
-// its defects: GlobalAvgPool reduces one axis after a reshape, because
-// GlobalAveragePool2D has no gradient and multi-axis Mean/Sum are wrong
-// above 2×2.
+// far below their row's maximum. nn's ops reuse their outputs from step to
+// step, and the activation-sized ones take part in the tape machine's
+// register sharing (gorgonia's UsePreallocDoer; ReLU and its gradient write
+// in place when the input is dead), so buffers of values that are not alive
+// at the same time are shared; they share scratch memory per graph, and
+// [B.Release] frees a graph's memory when a program is done with it. On
+// CPUs with AVX2 and FMA, float32 runs on assembly: a 6×16 register-blocked
+// matrix micro-kernel, stride-1 convolutions as implicit matrix products
+// over a padded copy of each image (no im2col, and the input gradient as
+// the convolution with flipped weights, no col2im), and vector loops for
+// ReLU and BatchNorm; elsewhere, and in float64 (the tests), the same
+// algorithms run in Go and gonum's BLAS. The other layers use gorgonia's
+// ops, avoiding its defects: GlobalAvgPool reduces one axis after a
+// reshape, because GlobalAveragePool2D has no gradient and multi-axis
+// Mean/Sum are wrong above 2×2.
 //
 // Initialisation uses its own seeded PCG generator (math/rand/v2), so the
 // same seed gives the same parameters: gorgonia's initialisers are seeded

@@ -179,3 +179,68 @@ func packA(transA bool, a []float32, lda, i0, i1, pc, kl int, pack []float32) {
 		}
 	}
 }
+
+// sgemmRows computes C = A·B (or C += A·B if acc) on the micro-kernel for
+// A m×k not packed, row r being a[offs[r]:offs[r]+k] (m = len(offs)), B
+// k×n and C m×n, both with stride n.
+func sgemmRows(a []float32, offs []int, k int, b []float32, n int, acc bool, c []float32) {
+	m := len(offs)
+	if m == 0 || n == 0 {
+		return
+	}
+	for _, o := range offs {
+		if o < 0 || o+k > len(a) {
+			panic(fmt.Sprintf("nn: sgemmRows: row at %d of %d steps in a slice of %d", o, k, len(a)))
+		}
+	}
+	if len(b) < k*n || len(c) < m*n {
+		panic(fmt.Sprintf("nn: sgemmRows(%d, %d, %d) on slices of %d, %d", m, n, k, len(b), len(c)))
+	}
+	if k == 0 {
+		if !acc {
+			clear(c[:m*n])
+		}
+		return
+	}
+	buf := sgemmBufs.Get().(*sgemmBuf)
+	defer sgemmBufs.Put(buf)
+	add := 0
+	if acc {
+		add = 1
+	}
+	for jr := 0; jr < n; jr += nr {
+		nw := min(nr, n-jr)
+		bp, bld := &b[jr], n
+		if nw < nr {
+			buf.bt = grow(buf.bt, k*nr)
+			for l := 0; l < k; l++ {
+				row := buf.bt[l*nr : (l+1)*nr]
+				copy(row, b[l*n+jr:l*n+jr+nw])
+				clear(row[nw:])
+			}
+			bp, bld = &buf.bt[0], nr
+		}
+		for s := 0; s*mr < m; s++ {
+			rows := min(mr, m-s*mr)
+			var o6 [mr]int
+			for r := range mr {
+				o6[r] = offs[s*mr+min(r, rows-1)] // a valid row stands in for the missing ones
+			}
+			if rows == mr && nw == nr {
+				kern6x16rows(k, &a[0], &o6, bp, bld, &c[s*mr*n+jr], n, add)
+				continue
+			}
+			ct := buf.ct[:]
+			if add == 1 {
+				clear(ct)
+				for r := range rows {
+					copy(ct[r*nr:r*nr+nw], c[(s*mr+r)*n+jr:])
+				}
+			}
+			kern6x16rows(k, &a[0], &o6, bp, bld, &ct[0], nr, add)
+			for r := range rows {
+				copy(c[(s*mr+r)*n+jr:(s*mr+r)*n+jr+nw], ct[r*nr:r*nr+nw])
+			}
+		}
+	}
+}

@@ -143,12 +143,13 @@ func validRange(ow, w, stride, shift int) (j0, j1 int) {
 // machine runs ops one at a time, so they can share it. Each worker of a
 // parallel loop has its own slots.
 type workspace struct {
-	mu  sync.Mutex
-	f32 [][nslots][]float32 // by worker
-	f64 [][nslots][]float64
+	mu   sync.Mutex
+	f32  [][nslots][]float32 // by worker
+	f64  [][nslots][]float64
+	ints [nslots][]int // not by worker: filled before a parallel loop, then only read
 }
 
-const nslots = 4
+const nslots = 6
 
 // scratch returns slot i of worker w's scratch with n elements (contents
 // undefined).
@@ -176,41 +177,80 @@ func scratch[T float](ws *workspace, w, i, n int) []T {
 	}
 }
 
+// intScratch returns integer slot i with n elements (contents undefined).
+func intScratch(ws *workspace, i, n int) []int {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if cap(ws.ints[i]) < n {
+		ws.ints[i] = make([]int, n)
+	}
+	return ws.ints[i][:n]
+}
+
 // direct reports whether the convolution is a plain matrix product on each
 // image (1×1, stride 1, no padding), whose column matrix is the image itself.
 func (g geom) direct() bool { return g.k == 1 && g.stride == 1 && g.pad == 0 }
 
-// convForward computes y (N×O×OH×OW) = conv(x, w), image by image:
+// convForward computes y (N×O×OH×OW) = conv(x, w), image by image: for
+// stride 1 as an implicit product (implicitConv), otherwise as
 // y_b = w·col_b with col_b = im2col(x_b), (C·K·K)×P, in the worker's scratch.
 func convForward[T float](g geom, ws *workspace, x, w, y []T) {
+	if g.implicit() {
+		implicitConv(g, ws, w, x, y)
+		return
+	}
 	kk, p, chw, op := g.kk(), g.p(), g.c*g.h*g.w, g.o*g.p()
+	pw := packWeights(ws, false, g.o, kk, w, kk)
 	parallelW(g.n, func(wk, lo, hi int) {
 		col := scratch[T](ws, wk, 0, kk*p)
 		for b := lo; b < hi; b++ {
 			xb := x[b*chw : (b+1)*chw]
+			c := col
 			if g.direct() {
-				col = xb
+				c = xb
 			} else {
 				im2col(g, xb, col, p, 0)
 			}
-			mmSerial(false, g.o, p, kk, w, kk, col, p, false, y[b*op:(b+1)*op], p)
+			mmWeights(pw, false, g.o, p, kk, w, kk, c, p, y[b*op:(b+1)*op], p)
 		}
 	})
 }
 
-// convGradX computes dx, the gradient of the input, from dy, image by image:
-// dcol_b = wᵀ·dy_b, then dx_b = col2im(dcol_b).
+// convGradX computes dx, the gradient of the input, from dy. For stride 1
+// it is the convolution of dy with the flipped, transposed weights
+// (implicitConv); otherwise, image by image, dcol_b = wᵀ·dy_b, then
+// dx_b = col2im(dcol_b).
 func convGradX[T float](g geom, ws *workspace, w, dy, dx []T) {
+	if g.implicit() && g.pad <= g.d()*(g.k-1) {
+		// dx = conv(dy, w') with w'[c, o, ki, kj] = w[o, c, K−1−ki, K−1−kj]
+		// and padding D·(K−1) − pad, which gives back H×W.
+		t := geom{n: g.n, c: g.o, h: g.oh, w: g.ow, o: g.c, oh: g.h, ow: g.w,
+			k: g.k, stride: 1, pad: g.d()*(g.k-1) - g.pad, dil: g.dil}
+		k2 := g.k * g.k
+		wf := scratch[T](ws, 0, 4, len(w))
+		for o := range g.o {
+			for c := range g.c {
+				src := w[(o*g.c+c)*k2 : (o*g.c+c+1)*k2]
+				dst := wf[(c*g.o+o)*k2 : (c*g.o+o+1)*k2]
+				for i, v := range src {
+					dst[k2-1-i] = v
+				}
+			}
+		}
+		implicitConv(t, ws, wf, dy, dx)
+		return
+	}
 	kk, p, chw, op := g.kk(), g.p(), g.c*g.h*g.w, g.o*g.p()
+	pw := packWeights(ws, true, kk, g.o, w, kk)
 	parallelW(g.n, func(wk, lo, hi int) {
 		dcol := scratch[T](ws, wk, 0, kk*p)
 		for b := lo; b < hi; b++ {
 			dxb := dx[b*chw : (b+1)*chw]
 			if g.direct() {
-				mmSerial(true, kk, p, g.o, w, kk, dy[b*op:(b+1)*op], p, false, dxb, p)
+				mmWeights(pw, true, kk, p, g.o, w, kk, dy[b*op:(b+1)*op], p, dxb, p)
 				continue
 			}
-			mmSerial(true, kk, p, g.o, w, kk, dy[b*op:(b+1)*op], p, false, dcol, p)
+			mmWeights(pw, true, kk, p, g.o, w, kk, dy[b*op:(b+1)*op], p, dcol, p)
 			clear(dxb)
 			col2im(g, dcol, p, 0, dxb)
 		}
@@ -253,6 +293,10 @@ const gradGroups = 8
 // dwᵀ = Σ_b col_b·dy_bᵀ, with col_b = im2col(x_b), (C·K·K)×P, and dy_bᵀ
 // the image's gradient as P×O.
 func convGradW[T float](g geom, ws *workspace, x, dy, dw []T) {
+	if x32, ok := any(x).([]float32); ok && useKernel && g.implicit() {
+		convGradWImplicit(g, ws, x32, any(dy).([]float32), any(dw).([]float32))
+		return
+	}
 	kk, p, chw, op := g.kk(), g.p(), g.c*g.h*g.w, g.o*g.p()
 	groups := min(g.n, gradGroups)
 	size := kk * g.o
@@ -316,25 +360,18 @@ func bnForward[T float](op *bnOp, x, gamma, beta, y, rm, rv []T, n, c, s int) {
 		for ch := lo; ch < hi; ch++ {
 			var mean, invstd float64
 			if op.train {
-				var sum float64
-				for b := 0; b < n; b++ {
-					for _, v := range x[(b*c+ch)*s : (b*c+ch+1)*s] {
-						sum += float64(v)
-					}
+				var variance float64
+				if x32, ok := any(x).([]float32); ok {
+					mean, variance = moments32(x32, n, c, s, ch)
 				}
-				mean = sum / m
-				var ss float64
-				for b := 0; b < n; b++ {
-					for _, v := range x[(b*c+ch)*s : (b*c+ch+1)*s] {
-						d := float64(v) - mean
-						ss += d * d
-					}
+				if _, ok := any(x).([]float32); !ok || !finite(mean) || !finite(variance) {
+					// float64, or squares beyond float32's range
+					mean, variance = moments(x, n, c, s, ch)
 				}
-				variance := ss / m
 				invstd = 1 / math.Sqrt(variance+op.eps)
 				unbiased := variance
 				if m > 1 {
-					unbiased = ss / (m - 1)
+					unbiased = variance * m / (m - 1)
 				}
 				rm[ch] = T((1-op.momentum)*float64(rm[ch]) + op.momentum*mean)
 				rv[ch] = T((1-op.momentum)*float64(rv[ch]) + op.momentum*unbiased)
@@ -347,12 +384,89 @@ func bnForward[T float](op *bnOp, x, gamma, beta, y, rm, rv []T, n, c, s int) {
 			shift := float64(beta[ch]) - mean*scale
 			for b := 0; b < n; b++ {
 				dst := y[(b*c+ch)*s : (b*c+ch+1)*s]
-				for i, v := range x[(b*c+ch)*s : (b*c+ch+1)*s] {
+				src := x[(b*c+ch)*s : (b*c+ch+1)*s]
+				if x32, ok := any(src).([]float32); ok {
+					affine32(x32, any(dst).([]float32), float32(scale), float32(shift))
+					continue
+				}
+				for i, v := range src {
 					dst[i] = T(float64(v)*scale + shift)
 				}
 			}
 		}
 	})
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// moments returns the mean and the biased variance of channel ch of x
+// (two passes, float64).
+func moments[T float](x []T, n, c, s, ch int) (mean, variance float64) {
+	var sum float64
+	for b := 0; b < n; b++ {
+		for _, v := range x[(b*c+ch)*s : (b*c+ch+1)*s] {
+			sum += float64(v)
+		}
+	}
+	m := float64(n * s)
+	mean = sum / m
+	var ss float64
+	for b := 0; b < n; b++ {
+		for _, v := range x[(b*c+ch)*s : (b*c+ch+1)*s] {
+			d := float64(v) - mean
+			ss += d * d
+		}
+	}
+	return mean, ss / m
+}
+
+// moments32 is moments for float32 in one pass: sums of v − p and its
+// square, with p the channel's first value (a shift that keeps the
+// variance from cancelling), in float32 lanes within a row of s values
+// (eight AVX lanes, or four in Go) and float64 across rows.
+func moments32(x []float32, n, c, s, ch int) (mean, variance float64) {
+	p := x[ch*s]
+	var sum, ss float64
+	for b := 0; b < n; b++ {
+		xs := x[(b*c+ch)*s : (b*c+ch+1)*s]
+		i := 0
+		if useKernel && len(xs) >= 8 {
+			var out [16]float32
+			i = len(xs) &^ 7
+			moments8(&xs[0], i, p, &out)
+			for l := range 8 {
+				sum, ss = sum+float64(out[l]), ss+float64(out[8+l])
+			}
+		}
+		var s0, s1, s2, s3, q0, q1, q2, q3 float32
+		for ; i+4 <= len(xs); i += 4 {
+			d0, d1, d2, d3 := xs[i]-p, xs[i+1]-p, xs[i+2]-p, xs[i+3]-p
+			s0, s1, s2, s3 = s0+d0, s1+d1, s2+d2, s3+d3
+			q0, q1, q2, q3 = q0+d0*d0, q1+d1*d1, q2+d2*d2, q3+d3*d3
+		}
+		for ; i < len(xs); i++ {
+			d := xs[i] - p
+			s0, q0 = s0+d, q0+d*d
+		}
+		sum += float64(s0) + float64(s1) + float64(s2) + float64(s3)
+		ss += float64(q0) + float64(q1) + float64(q2) + float64(q3)
+	}
+	m := float64(n * s)
+	d := sum / m
+	return float64(p) + d, max(ss/m-d*d, 0)
+}
+
+// affine32 sets y = x·scale + shift.
+func affine32(x, y []float32, scale, shift float32) {
+	y = y[:len(x)]
+	i := 0
+	if useKernel && len(x) >= 8 {
+		i = len(x) &^ 7
+		affine8(&x[0], &y[0], i, scale, shift)
+	}
+	for ; i < len(x); i++ {
+		y[i] = x[i]*scale + shift
+	}
 }
 
 // bnSums computes, per channel, Σ dy and Σ dy·x̂ with x̂ = (x − μ)·invstd,
@@ -368,11 +482,22 @@ func bnSums[T float](op *bnOp, x, dy []T, n, c, s int) {
 		for ch := lo; ch < hi; ch++ {
 			mean := op.mean[ch]
 			var sdy, sdyx float64
-			for b := 0; b < n; b++ {
-				xs := x[(b*c+ch)*s : (b*c+ch+1)*s]
-				for i, g := range dy[(b*c+ch)*s : (b*c+ch+1)*s] {
-					sdy += float64(g)
-					sdyx += float64(g) * (float64(xs[i]) - mean)
+			if _, ok := any(x).([]float32); ok {
+				for b := 0; b < n; b++ {
+					xs := any(x[(b*c+ch)*s : (b*c+ch+1)*s]).([]float32)
+					a, ax := dsums32(xs, any(dy[(b*c+ch)*s:(b*c+ch+1)*s]).([]float32), float32(mean))
+					sdy, sdyx = sdy+a, sdyx+ax
+				}
+			}
+			if _, ok := any(x).([]float32); !ok || !finite(sdy) || !finite(sdyx) {
+				// float64, or products beyond float32's range
+				sdy, sdyx = 0, 0
+				for b := 0; b < n; b++ {
+					xs := x[(b*c+ch)*s : (b*c+ch+1)*s]
+					for i, g := range dy[(b*c+ch)*s : (b*c+ch+1)*s] {
+						sdy += float64(g)
+						sdyx += float64(g) * (float64(xs[i]) - mean)
+					}
 				}
 			}
 			op.sdy[ch], op.sdyx[ch] = sdy, sdyx*op.invstd[ch]
@@ -415,12 +540,58 @@ func bnBackward[T float](op *bnOp, what int, x, gamma, dy, out []T, n, c, s int)
 			for b := 0; b < n; b++ {
 				xs := x[(b*c+ch)*s : (b*c+ch+1)*s]
 				dst := out[(b*c+ch)*s : (b*c+ch+1)*s]
+				if x32, ok := any(xs).([]float32); ok {
+					bnDX32(x32, any(dy[(b*c+ch)*s:(b*c+ch+1)*s]).([]float32), any(dst).([]float32),
+						float32(k), float32(a), float32(bx), float32(mean))
+					continue
+				}
 				for i, g := range dy[(b*c+ch)*s : (b*c+ch+1)*s] {
 					dst[i] = T(k*float64(g) - a - bx*(float64(xs[i])-mean))
 				}
 			}
 		}
 	})
+}
+
+// dsums32 returns Σ dy and Σ dy·(x − mean) in float32 lanes (eight AVX
+// lanes, or four in Go).
+func dsums32(x, dy []float32, mean float32) (sdy, sdyx float64) {
+	dy = dy[:len(x)]
+	i := 0
+	if useKernel && len(x) >= 8 {
+		var out [16]float32
+		i = len(x) &^ 7
+		dsums8(&x[0], &dy[0], i, mean, &out)
+		for l := range 8 {
+			sdy, sdyx = sdy+float64(out[l]), sdyx+float64(out[8+l])
+		}
+	}
+	var s0, s1, s2, s3, q0, q1, q2, q3 float32
+	for ; i+4 <= len(x); i += 4 {
+		g0, g1, g2, g3 := dy[i], dy[i+1], dy[i+2], dy[i+3]
+		s0, s1, s2, s3 = s0+g0, s1+g1, s2+g2, s3+g3
+		q0, q1 = q0+g0*(x[i]-mean), q1+g1*(x[i+1]-mean)
+		q2, q3 = q2+g2*(x[i+2]-mean), q3+g3*(x[i+3]-mean)
+	}
+	for ; i < len(x); i++ {
+		s0, q0 = s0+dy[i], q0+dy[i]*(x[i]-mean)
+	}
+	sdy += float64(s0) + float64(s1) + float64(s2) + float64(s3)
+	sdyx += float64(q0) + float64(q1) + float64(q2) + float64(q3)
+	return sdy, sdyx
+}
+
+// bnDX32 sets dx = k·dy − a − bx·(x − mean).
+func bnDX32(x, dy, dx []float32, k, a, bx, mean float32) {
+	dy, dx = dy[:len(x)], dx[:len(x)]
+	i := 0
+	if useKernel && len(x) >= 8 {
+		i = len(x) &^ 7
+		bnDX8(&x[0], &dy[0], &dx[0], i, k, a, bx, mean)
+	}
+	for ; i < len(x); i++ {
+		dx[i] = k*dy[i] - a - bx*(x[i]-mean)
+	}
 }
 
 // elementwiseChunk is the number of elements a worker takes at a time in
@@ -432,10 +603,32 @@ func relu[T float](x, y []T) {
 	y = y[:len(x)]
 	parallel((len(x)+elementwiseChunk-1)/elementwiseChunk, func(lo, hi int) {
 		lo, hi = lo*elementwiseChunk, min(hi*elementwiseChunk, len(x))
+		if x32, ok := any(x[lo:hi]).([]float32); ok {
+			relu32(x32, any(y[lo:hi]).([]float32))
+			return
+		}
 		for i, v := range x[lo:hi] {
 			y[lo+i] = max(v, 0)
 		}
 	})
+}
+
+// relu32 is relu's float32 loop, in AVX where there is: NaN stays NaN (a
+// NaN loss must show), −0 stays −0.
+func relu32(x, y []float32) {
+	y = y[:len(x)]
+	i := 0
+	if useKernel && len(x) >= 8 {
+		i = len(x) &^ 7
+		relu8(&x[0], &y[0], i)
+	}
+	for ; i < len(x); i++ {
+		v := x[i]
+		if v < 0 {
+			v = 0
+		}
+		y[i] = v
+	}
 }
 
 // reluGrad sets dx = dy where y > 0, else 0.
@@ -443,6 +636,10 @@ func reluGrad[T float](y, dy, dx []T) {
 	dy, dx = dy[:len(y)], dx[:len(y)]
 	parallel((len(y)+elementwiseChunk-1)/elementwiseChunk, func(lo, hi int) {
 		lo, hi = lo*elementwiseChunk, min(hi*elementwiseChunk, len(y))
+		if y32, ok := any(y[lo:hi]).([]float32); ok {
+			reluGrad32(y32, any(dy[lo:hi]).([]float32), any(dx[lo:hi]).([]float32))
+			return
+		}
 		for i, v := range y[lo:hi] {
 			if v > 0 {
 				dx[lo+i] = dy[lo+i]
@@ -451,4 +648,23 @@ func reluGrad[T float](y, dy, dx []T) {
 			}
 		}
 	})
+}
+
+// reluGrad32 is reluGrad's float32 loop, in AVX where there is: a
+// compare and a mask instead of a branch, which half of the values would
+// mispredict.
+func reluGrad32(y, dy, dx []float32) {
+	dy, dx = dy[:len(y)], dx[:len(y)]
+	i := 0
+	if useKernel && len(y) >= 8 {
+		i = len(y) &^ 7
+		reluGrad8(&y[0], &dy[0], &dx[0], i)
+	}
+	for ; i < len(y); i++ {
+		b := math.Float32bits(dy[i])
+		if !(y[i] > 0) {
+			b = 0
+		}
+		dx[i] = math.Float32frombits(b)
+	}
 }

@@ -133,7 +133,12 @@ func (b *B) ReLU(x X) X {
 	if x.n == nil {
 		panic("nn: ReLU on a nil tensor")
 	}
-	y, err := G.ApplyOp(&reluOp{opBase: newBase("relu"), dims: x.Dims()}, x.n)
+	// In place only over the output of another of nn's ops: never over an
+	// input's or a constant's values.
+	_, inplace := x.n.Op().(interface{ release() })
+	base := newBase("relu")
+	base.alias = inplace
+	y, err := G.ApplyOp(&reluOp{opBase: base, dims: x.Dims(), inplace: inplace}, x.n)
 	b.flops += perImage(x)
 	return must("ReLU", x, y, err)
 }
@@ -155,13 +160,19 @@ func (b *B) Add(xs ...X) X {
 			panic(fmt.Sprintf("nn: Add: operand %d has shape %v, but operand 1 has shape %v", i+1, x, xs[0]))
 		}
 	}
-	sum := xs[0]
-	for _, x := range xs[1:] {
-		y, err := G.Add(sum.n, x.n)
-		sum = must("Add", x, y, err)
-		b.flops += perImage(x)
+	if len(xs) == 1 {
+		return xs[0]
 	}
-	return sum
+	ns := make([]*G.Node, len(xs))
+	for i, x := range xs {
+		ns[i] = x.n
+	}
+	// In place only over the output of another of nn's ops.
+	_, inplace := xs[0].n.Op().(interface{ release() })
+	base := newBase("add")
+	y, err := G.ApplyOp(&addOp{opBase: base, n: len(xs), dims: xs[0].Dims(), inplace: inplace}, ns...)
+	b.flops += int64(len(xs)-1) * perImage(xs[0])
+	return must("Add", xs[0], y, err)
 }
 
 // GlobalAvgPool averages each channel of the 4-D x over its H×W positions:

@@ -230,3 +230,16 @@ func normBackward[T float](op *normOp, what int, x, gamma, dy, out []T, ng, m, c
 		}
 	})
 }
+
+// UsePreallocDo implements gorgonia's UsePreallocDoer (see usePrealloc).
+func (op *normOp) UsePreallocDo(pre G.Value, vals ...G.Value) (G.Value, error) {
+	return op.usePrealloc(op.Do, pre, vals)
+}
+
+// UsePreallocDo implements gorgonia's UsePreallocDoer (see usePrealloc).
+func (op *normGradOp) UsePreallocDo(pre G.Value, vals ...G.Value) (G.Value, error) {
+	if op.what != bnDX { // a parameter's gradient: keep its own
+		return op.Do(vals...)
+	}
+	return op.usePrealloc(op.Do, pre, vals)
+}

@@ -26,6 +26,12 @@ type opBase struct {
 	name string
 	id   uint64 // makes the hash unique: an op carries per-node state
 	out  *tensor.Dense
+	// pre is the tensor gorgonia's machine offers for the output during one
+	// UsePreallocDo, with that call's inputs; alias says the op may write
+	// its output over one of its inputs (element-wise ops).
+	pre   G.Value
+	preIn []G.Value
+	alias bool
 }
 
 func newBase(name string) opBase { return opBase{name: name, id: opIDs.Add(1)} }
@@ -41,14 +47,50 @@ func (o *opBase) Hashcode() uint32 {
 	return h.Sum32()
 }
 
-// output returns the op's output tensor, allocated at the first run and
-// reused after: every run overwrites all of it.
+// usePrealloc runs do (the op's Do) with the tensor gorgonia's machine
+// offers for the output: the value of a register whose earlier value is no
+// longer read in this run. The op writes its output there when it fits
+// (see output), and then keeps no output of its own: the machine's register
+// allocation shares one buffer among values that are not alive at the same
+// time, which is what keeps a training step's memory down. Ops whose
+// output is activation-sized implement gorgonia's UsePreallocDoer with it.
+func (o *opBase) usePrealloc(do func(...G.Value) (G.Value, error), pre G.Value, vals []G.Value) (G.Value, error) {
+	o.pre, o.preIn = pre, vals
+	defer func() { o.pre, o.preIn = nil, nil }()
+	return do(vals...)
+}
+
+// output returns the tensor to write the op's output into: the machine's
+// offered one (usePrealloc) if it has the dtype and shape, is no view, and
+// is none of the inputs (unless the op may alias them); otherwise the op's
+// own, allocated at the first run and reused after. Every run overwrites
+// all of it.
 func (o *opBase) output(dt tensor.Dtype, shape tensor.Shape) *tensor.Dense {
+	if p, ok := o.pre.(*tensor.Dense); ok && p.Dtype() == dt && p.Shape().Eq(shape) && !p.IsView() &&
+		p.DataSize() == shape.TotalSize() && (o.alias || !overlaps(p, o.preIn)) {
+		return p
+	}
 	if o.out == nil || o.out.Dtype() != dt || !o.out.Shape().Eq(shape) {
 		o.out = tensor.New(tensor.Of(dt), tensor.WithShape(shape.Clone()...))
 	}
 	return o.out
 }
+
+// overlaps reports whether p's memory overlaps that of any of vals.
+func overlaps(p *tensor.Dense, vals []G.Value) bool {
+	lo, hi := p.Uintptr(), p.Uintptr()+p.MemSize()
+	for _, v := range vals {
+		if d, ok := v.(*tensor.Dense); ok && d.DataSize() > 0 {
+			if a := d.Uintptr(); a < hi && lo < a+d.MemSize() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// release drops the op's output tensor; a later run allocates it again.
+func (o *opBase) release() { o.out = nil }
 
 // catch turns a panic in an op into its error: gorgonia runs ops on a
 // goroutine of its own, where a panic would kill the process instead of
@@ -358,10 +400,21 @@ func (op *bnGradOp) Do(vals ...G.Value) (_ G.Value, err error) {
 
 // ---- ReLU ----
 
-// reluOp is y = max(x, 0).
+// reluOp is y = max(x, 0). With inplace set it lets gorgonia's compiler
+// write y over x when x is not read after it.
 type reluOp struct {
 	opBase
-	dims int
+	dims    int
+	inplace bool
+}
+
+// OverwritesInput lets gorgonia's compiler give the output x's register
+// when nothing reads x afterwards; UsePreallocDo then writes y over x.
+func (op *reluOp) OverwritesInput() int {
+	if op.inplace {
+		return 0
+	}
+	return -1
 }
 
 func (op *reluOp) Arity() int { return 1 }
@@ -396,18 +449,26 @@ func (op *reluOp) Do(vals ...G.Value) (_ G.Value, err error) {
 func (op *reluOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *reluOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(&reluGradOp{opBase: newBase("relu.dx"), dims: op.dims}, output, grad)
+	base := newBase("relu.dx")
+	base.alias = true // element-wise: dx may be written over dy
+	dx, err := G.ApplyOp(&reluGradOp{opBase: base, dims: op.dims}, output, grad)
 	if err != nil {
 		return nil, err
 	}
 	return G.Nodes{dx}, nil
 }
 
-// reluGradOp is dx = dy where y > 0, else 0, from (y, dy).
+// reluGradOp is dx = dy where y > 0, else 0, from (y, dy). It lets
+// gorgonia's compiler write dx over dy when dy is not read after it: one
+// activation-sized buffer less per ReLU.
 type reluGradOp struct {
 	opBase
 	dims int
 }
+
+// OverwritesInput lets gorgonia's compiler give the output dy's register
+// when nothing reads dy afterwards; UsePreallocDo then writes dx over dy.
+func (op *reluGradOp) OverwritesInput() int { return 1 }
 
 func (op *reluGradOp) Arity() int { return 2 }
 func (op *reluGradOp) Type() hm.Type {
@@ -436,4 +497,37 @@ func (op *reluGradOp) Do(vals ...G.Value) (_ G.Value, err error) {
 		reluGrad(y.Float64s(), dy.Float64s(), dx.Float64s())
 	}
 	return dx, nil
+}
+
+// UsePreallocDo implements gorgonia's UsePreallocDoer (see usePrealloc).
+func (op *convOp) UsePreallocDo(pre G.Value, vals ...G.Value) (G.Value, error) {
+	return op.usePrealloc(op.Do, pre, vals)
+}
+
+// UsePreallocDo implements gorgonia's UsePreallocDoer (see usePrealloc).
+func (op *convGradXOp) UsePreallocDo(pre G.Value, vals ...G.Value) (G.Value, error) {
+	return op.usePrealloc(op.Do, pre, vals)
+}
+
+// UsePreallocDo implements gorgonia's UsePreallocDoer (see usePrealloc).
+func (op *bnOp) UsePreallocDo(pre G.Value, vals ...G.Value) (G.Value, error) {
+	return op.usePrealloc(op.Do, pre, vals)
+}
+
+// UsePreallocDo implements gorgonia's UsePreallocDoer (see usePrealloc).
+func (op *bnGradOp) UsePreallocDo(pre G.Value, vals ...G.Value) (G.Value, error) {
+	if op.what != bnDX { // a parameter's gradient: keep its own
+		return op.Do(vals...)
+	}
+	return op.usePrealloc(op.Do, pre, vals)
+}
+
+// UsePreallocDo implements gorgonia's UsePreallocDoer (see usePrealloc).
+func (op *reluOp) UsePreallocDo(pre G.Value, vals ...G.Value) (G.Value, error) {
+	return op.usePrealloc(op.Do, pre, vals)
+}
+
+// UsePreallocDo implements gorgonia's UsePreallocDoer (see usePrealloc).
+func (op *reluGradOp) UsePreallocDo(pre G.Value, vals ...G.Value) (G.Value, error) {
+	return op.usePrealloc(op.Do, pre, vals)
 }

@@ -23,6 +23,9 @@ type poolOp struct {
 	// window bounds: output row i reads input rows [r0[i], r1[i]), output
 	// column j input columns [c0[j], c1[j])
 	r0, r1, c0, c1 []int
+	// 1/(window size) of each output, in float64 and float32
+	inv   []float64
+	inv32 []float32
 }
 
 // bounds fills the window bounds from the geometry.
@@ -35,6 +38,22 @@ func (op *poolOp) bounds() {
 	for j := range op.ow {
 		op.c0[j], op.c1[j] = op.window(j, op.xshape[3])
 	}
+	op.inv, op.inv32 = make([]float64, op.oh*op.ow), make([]float32, op.oh*op.ow)
+	for i := range op.oh {
+		for j := range op.ow {
+			op.inv[i*op.ow+j] = 1 / float64((op.r1[i]-op.r0[i])*(op.c1[j]-op.c0[j]))
+			op.inv32[i*op.ow+j] = float32(op.inv[i*op.ow+j])
+		}
+	}
+}
+
+// invCount returns the 1/(window size) of output row i.
+func invCount[T float](op *poolOp, i int) []T {
+	var zero T
+	if _, ok := any(zero).(float32); ok {
+		return any(op.inv32[i*op.ow : (i+1)*op.ow]).([]T)
+	}
+	return any(op.inv[i*op.ow : (i+1)*op.ow]).([]T)
 }
 
 func (op *poolOp) Arity() int { return 1 }
@@ -141,9 +160,8 @@ func poolForward[T float](op *poolOp, x, y []T) {
 						yr[j] += v
 					}
 				}
-				rows := T(op.r1[i] - op.r0[i])
-				for j := range yr {
-					yr[j] /= rows * T(op.c1[j]-op.c0[j])
+				for j, v := range invCount[T](op, i) {
+					yr[j] *= v
 				}
 			}
 		}
@@ -207,9 +225,9 @@ func poolBackward[T float](op *poolOp, dy, dx []T) {
 			}
 			clear(tmp)
 			for i := range oh {
-				rows := T(op.r1[i] - op.r0[i])
+				inv := invCount[T](op, i)
 				for j, v := range dys[i*ow : (i+1)*ow] {
-					g[j] = v / (rows * T(op.c1[j]-op.c0[j]))
+					g[j] = v * inv[j]
 				}
 				for r := op.r0[i]; r < op.r1[i]; r++ {
 					t := tmp[r*ow : (r+1)*ow]
@@ -253,4 +271,14 @@ func sum3[T float](src, dst []T) {
 		dst[j] = src[j-1] + src[j] + src[j+1]
 	}
 	dst[n-1] = src[n-2] + src[n-1]
+}
+
+// UsePreallocDo implements gorgonia's UsePreallocDoer (see usePrealloc).
+func (op *poolOp) UsePreallocDo(pre G.Value, vals ...G.Value) (G.Value, error) {
+	return op.usePrealloc(op.Do, pre, vals)
+}
+
+// UsePreallocDo implements gorgonia's UsePreallocDoer (see usePrealloc).
+func (op *poolGradOp) UsePreallocDo(pre G.Value, vals ...G.Value) (G.Value, error) {
+	return op.usePrealloc(op.Do, pre, vals)
 }

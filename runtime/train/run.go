@@ -233,6 +233,7 @@ func (r *runner) run() error {
 	if err := r.train(s, trainSet, batches, steps, cfg.optimizer()); err != nil {
 		return err
 	}
+	s.releaseTraining()
 	if cfg.Weights != "" {
 		if err := saveWeights(s.net, cfg.Weights); err != nil {
 			return &failure{FailSave, err}

@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 
 	"github.com/nasgc/nasgc/runtime/data"
@@ -112,6 +113,19 @@ func bind(x nn.X, n int) ([]float32, error) {
 		return nil, err
 	}
 	return buf, nil
+}
+
+// releaseTraining frees the training graph's per-run memory once training
+// is over, and collects it, so that evaluating reuses it instead of raising
+// the peak. The parameters stay; step must not be called after.
+func (s *session) releaseTraining() {
+	s.tb.Release()
+	if s.tvm != nil {
+		s.tvm.Close()
+		s.tvm = nil // its instructions keep gorgonia's preallocated values
+	}
+	s.grads, s.loss = nil, nil
+	runtime.GC()
 }
 
 func (s *session) close() {
