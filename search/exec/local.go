@@ -42,8 +42,7 @@ type Local struct {
 	// Log receives the candidate's progress lines, indented.
 	Log io.Writer
 
-	mu    sync.Mutex
-	locks map[string]*sync.Mutex // per code hash, while building
+	cache binCache
 }
 
 // grace is how long a candidate may run past its own time limit before it
@@ -111,49 +110,7 @@ const candidateOK = "ok"
 // build builds the candidate in dir, or links the cached binary of the same
 // code hash into it.
 func (l *Local) build(ctx context.Context, dir, hash string) ([]byte, error) {
-	if l.CacheDir == "" || hash == "" {
-		return Build(ctx, dir)
-	}
-	l.mu.Lock()
-	if l.locks == nil {
-		l.locks = map[string]*sync.Mutex{}
-	}
-	mu := l.locks[hash]
-	if mu == nil {
-		mu = &sync.Mutex{}
-		l.locks[hash] = mu
-	}
-	l.mu.Unlock()
-	mu.Lock()
-	defer mu.Unlock()
-
-	cached := filepath.Join(l.CacheDir, hash)
-	bin := filepath.Join(dir, BinaryName)
-	if _, err := os.Stat(cached); err == nil {
-		_ = os.Remove(bin)
-		if err := os.Link(cached, bin); err == nil {
-			return nil, nil
-		}
-		if err := copyFile(cached, bin); err == nil {
-			return nil, nil
-		}
-	}
-	// The old binary may be a link to a cache entry: never build over it.
-	_ = os.Remove(bin)
-	out, err := Build(ctx, dir)
-	if err != nil {
-		return out, err
-	}
-	if err := os.MkdirAll(l.CacheDir, 0o755); err == nil {
-		// Link under a temporary name and rename: a process killed
-		// here leaves no half-written cache entry.
-		tmp := cached + ".tmp"
-		_ = os.Remove(tmp)
-		if os.Link(bin, tmp) == nil || copyFile(bin, tmp) == nil {
-			_ = os.Rename(tmp, cached)
-		}
-	}
-	return out, nil
+	return l.cache.build(ctx, l.CacheDir, dir, hash, Build)
 }
 
 func copyFile(from, to string) error {

@@ -64,8 +64,7 @@ type Slurm struct {
 	// Log, when set, receives a line per submitted or re-attached job.
 	Log io.Writer
 
-	buildMu sync.Mutex
-	locks   map[string]*sync.Mutex // per code hash, while building
+	cache binCache
 
 	pollMu sync.Mutex
 	watch  map[string]int       // job id -> waiters
@@ -620,43 +619,7 @@ func readResult(dir string, expected bool) *result {
 // build builds a static binary of the candidate in dir, or links the
 // cached binary of the same code hash into it.
 func (s *Slurm) build(ctx context.Context, dir, hash string) ([]byte, error) {
-	if s.CacheDir == "" || hash == "" {
-		return buildStatic(ctx, dir)
-	}
-	s.buildMu.Lock()
-	if s.locks == nil {
-		s.locks = map[string]*sync.Mutex{}
-	}
-	mu := s.locks[hash]
-	if mu == nil {
-		mu = &sync.Mutex{}
-		s.locks[hash] = mu
-	}
-	s.buildMu.Unlock()
-	mu.Lock()
-	defer mu.Unlock()
-
-	cached := filepath.Join(s.CacheDir, hash)
-	bin := filepath.Join(dir, BinaryName)
-	if _, err := os.Stat(cached); err == nil {
-		_ = os.Remove(bin)
-		if os.Link(cached, bin) == nil || copyFile(cached, bin) == nil {
-			return nil, nil
-		}
-	}
-	_ = os.Remove(bin) // may be a link to a cache entry: never build over it
-	out, err := buildStatic(ctx, dir)
-	if err != nil {
-		return out, err
-	}
-	if err := os.MkdirAll(s.CacheDir, 0o755); err == nil {
-		tmp := cached + ".tmp"
-		_ = os.Remove(tmp)
-		if os.Link(bin, tmp) == nil || copyFile(bin, tmp) == nil {
-			_ = os.Rename(tmp, cached)
-		}
-	}
-	return out, nil
+	return s.cache.build(ctx, s.CacheDir, dir, hash, buildStatic)
 }
 
 // buildStatic runs `go build` with cgo off, so that the binary runs on
