@@ -37,7 +37,8 @@ func newExportCmd(stdout, stderr io.Writer) *cobra.Command {
 			}
 			w := csv.NewWriter(stdout)
 			w.Write([]string{"id", "term", "state", "failure", "accuracy", "loss", "params", "train_images", "test_images",
-				"seed", "code_hash", "build_seconds", "run_seconds", "seconds", "attempts", "started", "finished", "dir", "error"})
+				"seed", "code_hash", "build_seconds", "run_seconds", "seconds", "attempts", "started", "finished", "dir", "error",
+				"test_accuracy", "flops", "objective"})
 			ts := func(t time.Time) string {
 				if t.IsZero() {
 					return ""
@@ -45,10 +46,17 @@ func newExportCmd(stdout, stderr io.Writer) *cobra.Command {
 				return t.UTC().Format(time.RFC3339Nano)
 			}
 			f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+			obj := func(x *float64) string {
+				if x == nil {
+					return ""
+				}
+				return f(*x)
+			}
 			for _, t := range r.Trials {
 				w.Write([]string{strconv.Itoa(t.ID), t.Term, t.State, t.Failure, f(t.Accuracy), f(t.Loss), strconv.Itoa(t.Params),
 					strconv.Itoa(t.TrainImages), strconv.Itoa(t.TestImages), strconv.FormatUint(t.Seed, 10), t.CodeHash,
-					f(t.BuildSeconds), f(t.RunSeconds), f(t.Seconds), strconv.Itoa(t.Attempts), ts(t.Started), ts(t.Finished), t.Dir, t.Error})
+					f(t.BuildSeconds), f(t.RunSeconds), f(t.Seconds), strconv.Itoa(t.Attempts), ts(t.Started), ts(t.Finished), t.Dir, t.Error,
+					f(t.TestAccuracy), strconv.FormatInt(t.FLOPs, 10), obj(t.Objective)})
 			}
 			w.Flush()
 			return w.Error()

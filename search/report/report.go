@@ -39,9 +39,17 @@ func Write(dir string, runs []*search.Run) error {
 		return err
 	}
 	labels := Labels(runs)
-	byEval := newPlot("Incumbent accuracy by evaluations", "evaluations (finished trials)", "best test accuracy (%)")
-	byTime := newPlot("Incumbent accuracy over time", "minutes since the first trial started", "best test accuracy (%)")
-	trials := newPlot("All trials", "evaluation", "test accuracy (%)")
+	// What the runs rank: accuracy in percent, or an objective's score
+	// (NASWOT) as it is.
+	what, scale := "accuracy (%)", 100.0
+	for _, r := range runs {
+		if r.Settings.Train.Objective == "naswot" {
+			what, scale = "NASWOT score", 1
+		}
+	}
+	byEval := newPlot("Incumbent by evaluations", "evaluations (finished trials)", "best "+what)
+	byTime := newPlot("Incumbent over time", "minutes since the first trial started", "best "+what)
+	trials := newPlot("All trials", "evaluation", what)
 	for i, r := range runs {
 		curve := r.Curve()
 		if len(curve) == 0 {
@@ -51,10 +59,10 @@ func Write(dir string, runs []*search.Run) error {
 		ev, tm := make(plotter.XYs, len(curve)), make(plotter.XYs, len(curve))
 		var ok, failed plotter.XYs
 		for j, p := range curve {
-			ev[j] = plotter.XY{X: float64(p.Evaluations), Y: 100 * p.Accuracy}
-			tm[j] = plotter.XY{X: p.Seconds / 60, Y: 100 * p.Accuracy}
+			ev[j] = plotter.XY{X: float64(p.Evaluations), Y: scale * p.Accuracy}
+			tm[j] = plotter.XY{X: p.Seconds / 60, Y: scale * p.Accuracy}
 			if p.Trial.OK() {
-				ok = append(ok, plotter.XY{X: float64(p.Evaluations), Y: 100 * p.Trial.Accuracy})
+				ok = append(ok, plotter.XY{X: float64(p.Evaluations), Y: scale * search.Score(p.Trial)})
 			} else {
 				failed = append(failed, plotter.XY{X: float64(p.Evaluations), Y: 0})
 			}
