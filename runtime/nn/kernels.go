@@ -512,9 +512,9 @@ func bnSums[T float](op *bnOp, x, dy []T, n, c, s int) {
 //	dβ = Σ dy,  dγ = Σ dy·x̂,
 //	dx = γ·invstd·(dy − dβ/M − x̂·dγ/M) in training mode, γ·invstd·dy in eval mode.
 func bnBackward[T float](op *bnOp, what int, x, gamma, dy, out []T, n, c, s int) {
-	if what != bnDX || op.train {
-		bnSums(op, x, dy, n, c, s)
-	}
+	// Always, also for dx in eval mode: the dγ and dβ ops read the sums,
+	// and dx may be written over dy.
+	bnSums(op, x, dy, n, c, s)
 	switch what {
 	case bnDBias:
 		for ch := range c {

@@ -340,15 +340,20 @@ func (op *bnOp) DiffWRT(int) []bool { return []bool{true, true, true} }
 
 func (op *bnOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	x, gamma := inputs[0], inputs[1]
-	dx, err := G.ApplyOp(&bnGradOp{opBase: newBase("bn.dx"), fwd: op, what: bnDX, shape: x.Shape().Clone()}, x, gamma, grad)
+	base := newBase("bn.dx")
+	base.alias = true // element-wise in dy: dx may be written over it
+	dx, err := G.ApplyOp(&bnGradOp{opBase: base, fwd: op, what: bnDX, shape: x.Shape().Clone()}, x, gamma, grad)
 	if err != nil {
 		return nil, err
 	}
-	dg, err := G.ApplyOp(&bnGradOp{opBase: newBase("bn.dγ"), fwd: op, what: bnDScale, shape: gamma.Shape().Clone()}, x, gamma, grad)
+	// dγ and dβ read the sums that the dx op computes (their input is dx
+	// only to run after it), so dy's last reader is the dx op, which may
+	// then write over it.
+	dg, err := G.ApplyOp(&bnGradOp{opBase: newBase("bn.dγ"), fwd: op, what: bnDScale, shape: gamma.Shape().Clone()}, dx)
 	if err != nil {
 		return nil, err
 	}
-	db, err := G.ApplyOp(&bnGradOp{opBase: newBase("bn.dβ"), fwd: op, what: bnDBias, shape: gamma.Shape().Clone()}, x, gamma, grad)
+	db, err := G.ApplyOp(&bnGradOp{opBase: newBase("bn.dβ"), fwd: op, what: bnDBias, shape: gamma.Shape().Clone()}, dx)
 	if err != nil {
 		return nil, err
 	}
@@ -362,8 +367,10 @@ const (
 	bnDBias
 )
 
-// bnGradOp is one of the gradients of a bnOp, from (x, γ, dy), using the
-// statistics of the forward op's last run.
+// bnGradOp is one of the gradients of a bnOp, using the statistics of the
+// forward op's last run: dx from (x, γ, dy), which also computes the sums
+// Σ dy and Σ dy·x̂; dγ and dβ from those sums, with the dx node as their
+// input.
 type bnGradOp struct {
 	opBase
 	fwd   *bnOp
@@ -371,18 +378,54 @@ type bnGradOp struct {
 	shape tensor.Shape
 }
 
-func (op *bnGradOp) Arity() int { return 3 }
+func (op *bnGradOp) Arity() int {
+	if op.what == bnDX {
+		return 3
+	}
+	return 1
+}
 func (op *bnGradOp) Type() hm.Type {
 	t := tensorType(op.fwd.dims)
+	if op.what != bnDX {
+		return hm.NewFnType(t, t)
+	}
 	return hm.NewFnType(t, t, t, t)
 }
 func (op *bnGradOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return op.shape.Clone(), nil }
 
+// OverwritesInput lets gorgonia's compiler give dx dy's register when
+// nothing reads dy afterwards.
+func (op *bnGradOp) OverwritesInput() int {
+	if op.what == bnDX {
+		return 2
+	}
+	return -1
+}
+
 func (op *bnGradOp) Do(vals ...G.Value) (_ G.Value, err error) {
 	defer catch(op.name, &err)
-	in, err := dense(op.name, vals, 3)
+	in, err := dense(op.name, vals, op.Arity())
 	if err != nil {
 		return nil, err
+	}
+	if op.what != bnDX {
+		f, c := op.fwd, op.shape[1]
+		if f.sumsGen != f.gen || len(f.sdy) != c {
+			return nil, fmt.Errorf("nn.%s: the dx op has not run", op.name)
+		}
+		out := op.output(in[0].Dtype(), op.shape)
+		sums := f.sdy
+		if op.what == bnDScale {
+			sums = f.sdyx
+		}
+		if out.Dtype() == tensor.Float32 {
+			for ch, v := range sums {
+				out.Float32s()[ch] = float32(v)
+			}
+		} else {
+			copy(out.Float64s(), sums)
+		}
+		return out, nil
 	}
 	x, gamma, dy := in[0], in[1], in[2]
 	n, c, s := layout(x.Shape())
