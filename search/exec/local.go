@@ -93,15 +93,6 @@ func (l *Local) Evaluate(ctx context.Context, t *search.Trial, d *dsl.Derivation
 		return
 	}
 	res.fill(t)
-	if res.Status != candidateOK {
-		kind := res.Failure
-		if kind == "" {
-			kind = search.FailCrash
-		}
-		fail(kind, res.Error)
-		return
-	}
-	t.State = search.StateDone
 }
 
 // candidateOK is the status of a candidate's result that has one.
@@ -148,11 +139,21 @@ type result struct {
 	Objective    *float64 `json:"objective"`
 }
 
-// fill copies the result's figures into the trial.
+// fill copies the result's figures into the trial and finishes it: done,
+// or failed with the candidate's failure kind (crash when it gave none).
 func (r *result) fill(t *search.Trial) {
 	t.Accuracy, t.Loss, t.Params = r.Accuracy, r.Loss, r.Params
 	t.TrainImages, t.TestImages, t.Seed = r.TrainImages, r.TestImages, r.Seed
 	t.TestAccuracy, t.FLOPs, t.Objective = r.TestAccuracy, r.FLOPs, r.Objective
+	if r.Status == candidateOK {
+		t.State = search.StateDone
+		return
+	}
+	kind := r.Failure
+	if kind == "" {
+		kind = search.FailCrash
+	}
+	t.State, t.Failure, t.Error = search.StateFailed, kind, r.Error
 }
 
 type runFailure struct{ kind, msg string }

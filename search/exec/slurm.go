@@ -558,15 +558,6 @@ func (s *Slurm) finish(t *search.Trial, dir, job string, st *jobState, elapsed t
 	}
 	if res != nil && (st.State == "COMPLETED" || st.State == "FAILED") {
 		res.fill(t)
-		if res.Status != candidateOK {
-			kind := res.Failure
-			if kind == "" {
-				kind = search.FailCrash
-			}
-			fail(kind, res.Error)
-			return
-		}
-		t.State = search.StateDone
 		return
 	}
 	what := fmt.Sprintf("Slurm job %s ended %s", job, st.State)
