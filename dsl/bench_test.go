@@ -130,6 +130,23 @@ func BenchmarkDerivations(b *testing.B) {
 				i++
 			}
 		})
+		// A chain of mutations, each child the next parent, as a random
+		// walk through the space: no parent is seen twice, so nothing
+		// measured before is reused but what the child shares with its
+		// parent.
+		b.Run(name+"/mutate-chain", func(b *testing.B) {
+			s := NewSampler(g, 6)
+			d := pool(s)[0]
+			start := cpuTime()
+			defer reportCPU(b, start)
+			for b.Loop() {
+				c, err := s.Mutate(d)
+				if err != nil {
+					b.Fatal(err)
+				}
+				d = c
+			}
+		})
 		b.Run(name+"/crossover", func(b *testing.B) {
 			s := NewSampler(g, 3)
 			ds := pool(s)

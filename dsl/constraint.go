@@ -70,6 +70,7 @@ func (g *Grammar) Satisfies(d *Derivation) error {
 		return nil
 	}
 	m, depth, ok := g.measure(d)
+	defer m.release()
 	if !ok {
 		return fmt.Errorf("architecture %s is all zero: nothing reaches the output", d)
 	}

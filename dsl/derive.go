@@ -19,6 +19,9 @@ import (
 type Derivation struct {
 	Prod *Production
 	Kids []*Derivation
+
+	info dinfo     // facts about the subtree, set by seal (memo.go)
+	memo derivMemo // the constraint walk's results per input shape
 }
 
 // Rule is the nonterminal this derivation derives.
@@ -280,6 +283,20 @@ func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation, noZe
 	if s.nodes++; s.nodes > s.MaxNodes {
 		panic(errTooLarge{s.MaxNodes})
 	}
+	if r.table != nil {
+		tb := r.table[0]
+		if noZero {
+			tb = r.table[1]
+		}
+		e := s.draw(tb)
+		if e.unsure || noZero && e.d.info.zero {
+			s.unsure = true
+		}
+		if s.nodes += int(e.d.info.nodes) - 1; s.nodes > s.MaxNodes {
+			panic(errTooLarge{s.MaxNodes})
+		}
+		return e.d
+	}
 	if r.recursive {
 		budget--
 	}
@@ -318,6 +335,7 @@ func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation, noZe
 	}
 	d := s.newDerivation(chosen)
 	s.deriveSym(chosen.Sym, budget, shared, &d.Kids)
+	d.seal()
 	if r.Shared {
 		shared[r] = d
 	}
@@ -648,6 +666,7 @@ func (m *matcher) rule(r *Rule, n *termNode, depth int) *Derivation {
 			}
 		} else {
 			d := &Derivation{Prod: p, Kids: kids}
+			d.seal()
 			if r.Shared {
 				m.shared[r] = d
 			}

@@ -85,6 +85,12 @@ func (g *Grammar) visitOcc(d *Derivation, f func(o *Occurrence) bool) {
 // countOcc counts the swappable occurrences of d, of rule r only unless r
 // is nil.
 func (g *Grammar) countOcc(d *Derivation, r *Rule) int {
+	if !g.hasShared {
+		if r == nil {
+			return int(d.facts().occ)
+		}
+		return countRule(d, r)
+	}
 	n := 0
 	g.visitOcc(d, func(o *Occurrence) bool {
 		if r == nil || o.D.Prod.Rule == r {
@@ -95,9 +101,28 @@ func (g *Grammar) countOcc(d *Derivation, r *Rule) int {
 	return n
 }
 
+// countRule counts the occurrences of the swappable rule r in d, a
+// derivation without shared nonterminals.
+func countRule(d *Derivation, r *Rule) int {
+	if d.info.rocc != nil {
+		return int((*d.info.rocc)[r.idx])
+	}
+	n := 0
+	if d.Prod.Rule == r && len(r.Alts) > 1 {
+		n++
+	}
+	for _, k := range d.Kids {
+		n += countRule(k, r)
+	}
+	return n
+}
+
 // occAt returns the k-th swappable occurrence of d (of rule r only unless
 // r is nil), with its own copy of the path.
 func (g *Grammar) occAt(d *Derivation, r *Rule, k int) (Occurrence, bool) {
+	if !g.hasShared {
+		return g.occAtTree(d, r, k)
+	}
 	var out Occurrence
 	found := false
 	g.visitOcc(d, func(o *Occurrence) bool {
@@ -114,6 +139,47 @@ func (g *Grammar) occAt(d *Derivation, r *Rule, k int) (Occurrence, bool) {
 		return true
 	})
 	return out, found
+}
+
+// occAtTree is occAt on a derivation without shared nonterminals: it
+// walks down to the occurrence, stepping over whole subtrees by their
+// counts of occurrences.
+func (g *Grammar) occAtTree(d *Derivation, r *Rule, k int) (Occurrence, bool) {
+	o := Occurrence{Kid: -1, Budget: g.Search.MaxDepth}
+	for {
+		rule := d.Prod.Rule
+		if len(rule.Alts) > 1 && (r == nil || rule == r) {
+			if k == 0 {
+				o.D = d
+				return o, true
+			}
+			k--
+		}
+		b := o.Budget
+		if rule.recursive {
+			b--
+		}
+		next := -1
+		for i, kid := range d.Kids {
+			var c int
+			if r == nil {
+				c = int(kid.facts().occ)
+			} else {
+				c = countRule(kid, r)
+			}
+			if k < c {
+				next = i
+				break
+			}
+			k -= c
+		}
+		if next < 0 {
+			return Occurrence{}, false
+		}
+		o.Parent, o.Kid, o.Budget = d, next, b
+		o.Path = append(o.Path, next)
+		d = d.Kids[next]
+	}
 }
 
 // setAt returns root with the derivation at path replaced by nd, copying
@@ -143,6 +209,7 @@ func copyPath(d *Derivation, path []int, nd *Derivation) *Derivation {
 	}
 	c := &Derivation{Prod: d.Prod, Kids: append([]*Derivation(nil), d.Kids...)}
 	c.Kids[path[0]] = copyPath(d.Kids[path[0]], path[1:], nd)
+	c.seal()
 	return c
 }
 
@@ -168,6 +235,7 @@ func substitute(d, old, nw *Derivation, memo map[*Derivation]*Derivation) *Deriv
 	out := d
 	if kids != nil {
 		out = &Derivation{Prod: d.Prod, Kids: kids}
+		out.seal()
 	}
 	memo[d] = out
 	return out
@@ -196,6 +264,9 @@ func sharedOf(d *Derivation, into map[*Rule]*Derivation) map[*Rule]*Derivation {
 // derivation per shared nonterminal. Non-shared nodes are copied, so no
 // non-shared node is ever aliased between two places.
 func transplant(sub *Derivation, shared map[*Rule]*Derivation, top bool) *Derivation {
+	if shared == nil {
+		return sub // derivations are immutable: without shared rules there is nothing to rebind
+	}
 	if !top && sub.Rule().Shared {
 		if h, ok := shared[sub.Rule()]; ok {
 			return h
@@ -207,11 +278,15 @@ func transplant(sub *Derivation, shared map[*Rule]*Derivation, top bool) *Deriva
 	for i, k := range sub.Kids {
 		c.Kids[i] = transplant(k, shared, false)
 	}
+	c.seal()
 	return c
 }
 
 // isZeroDeriv reports whether d denotes a zero primitive.
 func isZeroDeriv(d *Derivation) bool {
+	if d.info.sealed {
+		return d.info.zero
+	}
 	for {
 		s := d.Prod.Sym
 		if s.Rule == nil {
@@ -276,6 +351,9 @@ func zeroAllowed(p *Derivation, k int, outer bool) bool {
 // depthUse is the largest number of recursive-rule expansions on a path
 // from d down: the budget d needs.
 func depthUse(d *Derivation) int {
+	if d.info.sealed {
+		return int(d.info.depth)
+	}
 	m := 0
 	for _, k := range d.Kids {
 		m = max(m, depthUse(k))
@@ -292,6 +370,9 @@ func Equal(a, b *Derivation) bool {
 		return true
 	}
 	if a == nil || b == nil || a.Prod != b.Prod || len(a.Kids) != len(b.Kids) {
+		return false
+	}
+	if a.info.sealed && b.info.sealed && (a.info.nodes != b.info.nodes || a.info.occ != b.info.occ) {
 		return false
 	}
 	for i := range a.Kids {
@@ -475,6 +556,9 @@ func (s *Sampler) valid(d *Derivation) bool {
 // connectedDeriv reports whether every topology call of d keeps a path
 // from in to out.
 func connectedDeriv(d *Derivation) bool {
+	if d.info.sealed {
+		return d.info.conn
+	}
 	var seen map[*Derivation]bool
 	if len(d.Rule().Alts) > 0 {
 		seen = map[*Derivation]bool{}

@@ -143,6 +143,10 @@ type Rule struct {
 
 	recursive bool // on a cycle of rules
 	minBudget int  // smallest depth budget that lets it derive a finite term
+	idx       int  // index in Grammar.Rules
+	// table holds every derivation of a closed rule with its probability
+	// (memo.go); nil for other rules.
+	table *[2][]tentry
 }
 
 // Recursive reports whether the rule can derive itself.

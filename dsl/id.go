@@ -162,6 +162,7 @@ func (p *idParser) rule(r *Rule, depth int) *Derivation {
 		} else {
 			p.i++
 			d := &Derivation{Prod: alt, Kids: kids}
+			d.seal()
 			if r.Shared {
 				if prev, ok := p.shared[r]; ok {
 					if prev.ID() != d.ID() {

@@ -39,15 +39,39 @@ type measurer struct {
 	params int64
 	flops  int64
 	count  []int // per terminal of Grammar.counted
+	slab   []measured
+}
+
+// measurers keeps measurers, their scratch stacks and memo slabs, for
+// reuse.
+var measurers = sync.Pool{New: func() any { return new(measurer) }}
+
+// release gives m back for reuse; m must not be used afterwards.
+func (m *measurer) release() {
+	m.g, m.params, m.flops, m.count = nil, 0, 0, m.count[:0]
+	m.fs, m.bs = m.fs[:0], m.bs[:0]
+	measurers.Put(m)
+}
+
+// newMeasured takes a memo entry from the slab. Entries handed out are
+// never reused: they belong to the derivations that keep them.
+func (m *measurer) newMeasured() *measured {
+	if len(m.slab) == 0 {
+		m.slab = make([]measured, 64)
+	}
+	r := &m.slab[0]
+	m.slab = m.slab[1:]
+	return r
 }
 
 // measure returns the measures of d: params and flops of the whole
 // network, depth, and counts of the terminals named in constraints. ok is
 // false when nothing reaches the output.
 func (g *Grammar) measure(d *Derivation) (m *measurer, depth int, ok bool) {
-	m = &measurer{g: g}
+	m = measurers.Get().(*measurer)
+	m.g = g
 	if len(g.counted) > 0 {
-		m.count = make([]int, len(g.counted))
+		m.count = append(m.count[:0], make([]int, len(g.counted))...)
 	}
 	in := g.Input
 	for _, op := range g.Stem {
@@ -66,8 +90,34 @@ func (g *Grammar) measure(d *Derivation) (m *measurer, depth int, ok bool) {
 	return m, out.depth, true
 }
 
+// deriv measures d on input in. The result is memoised in d per input
+// shape: a subtree's output shape, liveness, parameters, FLOPs and counts
+// depend on its input's shape only, and the depth it adds does not depend
+// on the input's depth.
 func (m *measurer) deriv(d *Derivation, in flow) (flow, bool) {
-	return m.sym(d, d.Prod.Sym, 0, in)
+	if mm := d.lookupMeasure(in.shape); mm != nil {
+		m.params += mm.params
+		m.flops += mm.flops
+		for i := range m.count {
+			m.count[i] += int(mm.count[i])
+		}
+		return flow{shape: mm.out, depth: in.depth + int(mm.depth)}, mm.live
+	}
+	if len(m.count) > maxCounted {
+		return m.sym(d, d.Prod.Sym, 0, in)
+	}
+	p0, f0 := m.params, m.flops
+	var c0 [maxCounted]int
+	copy(c0[:], m.count)
+	out, live := m.sym(d, d.Prod.Sym, 0, flow{shape: in.shape})
+	r := m.newMeasured()
+	*r = measured{in: in.shape, out: out.shape, live: live, depth: int32(out.depth), params: m.params - p0, flops: m.flops - f0}
+	for i := range m.count {
+		r.count[i] = int32(m.count[i] - c0[i])
+	}
+	d.storeMeasure(r)
+	out.depth += in.depth
+	return out, live
 }
 
 // sym evaluates symbol s of d's production, whose first nonterminal is

@@ -214,12 +214,14 @@ func (g *Grammar) prepare() {
 			walk(a)
 		}
 	}
-	for _, r := range g.Rules {
+	for i, r := range g.Rules {
+		r.idx = i
 		g.hasShared = g.hasShared || r.Shared
 		for _, p := range r.Alts {
 			walk(p.Sym)
 		}
 	}
+	g.tabulate()
 }
 
 // planOf is Plan for a call, its zero arguments read from the call.

@@ -210,6 +210,7 @@ type concurrent struct {
 	scoreByTerm
 	now, peak atomic.Int32
 	gate      chan struct{}
+	open      sync.Once
 }
 
 func (c *concurrent) Evaluate(ctx context.Context, t *Trial, d *dsl.Derivation) {
@@ -221,7 +222,9 @@ func (c *concurrent) Evaluate(ctx context.Context, t *Trial, d *dsl.Derivation) 
 		}
 	}
 	if n == 3 {
-		close(c.gate) // all three workers are busy at once
+		// All three workers are busy at once. (Later they may be again:
+		// the gate is closed once.)
+		c.open.Do(func() { close(c.gate) })
 	}
 	<-c.gate
 	c.scoreByTerm.Evaluate(ctx, t, d)

@@ -1,0 +1,191 @@
+package dsl
+
+import (
+	"math"
+	"testing"
+)
+
+var memoSpaces = []string{"toy", "nb201", "hnb201", "darts", "actfn"}
+
+// TestTablesDrawAsTheSampler checks the tabulated rules against the
+// sampler's own choices: every table's probabilities sum to one, its
+// derivations are distinct, and draws made choice by choice on a copy of
+// the grammar without tables fall on the table's derivations with the
+// table's frequencies (a chi-square test at a fixed seed).
+func TestTablesDrawAsTheSampler(t *testing.T) {
+	tabulated := 0
+	for _, name := range memoSpaces {
+		g := spaceGrammar(t, name)
+		plain := spaceGrammar(t, name)
+		for _, r := range plain.Rules {
+			r.table = nil
+		}
+		for ri, r := range g.Rules {
+			if r.table == nil {
+				continue
+			}
+			tabulated++
+			for mode, tb := range r.table {
+				noZero := mode == 1
+				sum := 0.0
+				index := map[string]int{}
+				for i, e := range tb {
+					sum += e.p
+					id := e.d.ID()
+					if _, dup := index[id]; dup {
+						t.Fatalf("%s %s: %s tabulated twice", name, r.Name, id)
+					}
+					index[id] = i
+					checkFacts(t, name, e.d)
+					for _, k := range g.Rules {
+						if k.Swappable() && countRule(e.d, k) != countRuleWalk(e.d, k) {
+							t.Fatalf("%s %s: %s has %d occurrences of %s, remembered %d", name, r.Name, id, countRuleWalk(e.d, k), k.Name, countRule(e.d, k))
+						}
+					}
+				}
+				if math.Abs(sum-1) > 1e-9 || math.Abs(tb[len(tb)-1].cum-sum) > 1e-12 {
+					t.Fatalf("%s %s mode %d: probabilities sum to %v (last cum %v)", name, r.Name, mode, sum, tb[len(tb)-1].cum)
+				}
+				s := NewSampler(plain, uint64(7+ri))
+				s.MaxNodes = 1 << 30
+				const n = 20000
+				counts := make([]float64, len(tb))
+				for range n {
+					d := s.derive(plain.Rules[ri], s.MaxDepth, map[*Rule]*Derivation{}, noZero)
+					i, ok := index[d.ID()]
+					if !ok {
+						t.Fatalf("%s %s mode %d: the sampler drew %s, which the table lacks", name, r.Name, mode, d.ID())
+					}
+					counts[i]++
+				}
+				chi, df := 0.0, -1.0
+				for i, e := range tb {
+					if e.p == 0 {
+						if counts[i] > 0 {
+							t.Fatalf("%s %s: drew %s of probability 0", name, r.Name, e.d.ID())
+						}
+						continue
+					}
+					exp := e.p * n
+					chi += (counts[i] - exp) * (counts[i] - exp) / exp
+					df++
+				}
+				// A bound far in the tail of chi-square(df): a wrong
+				// probability of a few percent on any entry exceeds it.
+				if limit := df + 6*math.Sqrt(2*df) + 10; chi > limit {
+					t.Errorf("%s %s mode %d: chi-square %.1f with %g degrees of freedom (limit %.1f)", name, r.Name, mode, chi, df, limit)
+				}
+			}
+		}
+	}
+	if tabulated == 0 {
+		t.Fatal("no rule tabulated in the testdata spaces")
+	}
+}
+
+// TestFactsAndOccurrences checks what sealed nodes remember against a walk
+// of the tree made afresh, and the fast occurrence lookups against the
+// preorder walk, on samples, mutants and crossovers of every space.
+func TestFactsAndOccurrences(t *testing.T) {
+	for _, name := range memoSpaces {
+		g := spaceGrammar(t, name)
+		s := NewSampler(g, 11)
+		var ds []*Derivation
+		for range 30 {
+			d, err := s.Sample()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds = append(ds, d)
+			if m, err := s.Mutate(d); err == nil {
+				ds = append(ds, m)
+			}
+			if a, b, err := s.Crossover(d, ds[0]); err == nil {
+				ds = append(ds, a, b)
+			}
+		}
+		for _, d := range ds {
+			checkFacts(t, name, d)
+			all := g.Occurrences(d)
+			if !g.hasShared && int(d.facts().occ) != len(all) {
+				t.Fatalf("%s: %d occurrences remembered, %d walked", name, d.facts().occ, len(all))
+			}
+			byRule := map[*Rule][]Occurrence{}
+			for _, o := range all {
+				byRule[o.D.Rule()] = append(byRule[o.D.Rule()], o)
+			}
+			for k, want := range all {
+				got, ok := g.occAt(d, nil, k)
+				if !ok || !sameOcc(got, want) {
+					t.Fatalf("%s: occurrence %d: got %v, want %v", name, k, got.Path, want.Path)
+				}
+			}
+			for r, os := range byRule {
+				if n := g.countOcc(d, r); n != len(os) {
+					t.Fatalf("%s: %d occurrences of %s counted, %d walked", name, n, r.Name, len(os))
+				}
+				for k, want := range os {
+					got, ok := g.occAt(d, r, k)
+					if !ok || !sameOcc(got, want) {
+						t.Fatalf("%s: occurrence %d of %s: got %v, want %v", name, k, r.Name, got.Path, want.Path)
+					}
+				}
+			}
+		}
+	}
+}
+
+func countRuleWalk(d *Derivation, r *Rule) int {
+	n := 0
+	if d.Rule() == r {
+		n++
+	}
+	for _, k := range d.Kids {
+		n += countRuleWalk(k, r)
+	}
+	return n
+}
+
+func sameOcc(a, b Occurrence) bool {
+	if a.D != b.D || a.Parent != b.Parent || a.Kid != b.Kid || a.Budget != b.Budget || len(a.Path) != len(b.Path) {
+		return false
+	}
+	for i := range a.Path {
+		if a.Path[i] != b.Path[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkFacts compares every node's sealed facts with a fresh computation
+// from an unsealed copy of its subtree.
+func checkFacts(t *testing.T, name string, d *Derivation) {
+	t.Helper()
+	var copyOf func(d *Derivation) *Derivation
+	copyOf = func(d *Derivation) *Derivation {
+		c := &Derivation{Prod: d.Prod}
+		for _, k := range d.Kids {
+			c.Kids = append(c.Kids, copyOf(k))
+		}
+		return c
+	}
+	var walk func(d *Derivation)
+	walk = func(d *Derivation) {
+		if !d.info.sealed {
+			t.Fatalf("%s: a node of %s is not sealed", name, d.Rule().Name)
+		}
+		got, want := d.info, copyOf(d).computeInfo()
+		got.rocc = nil
+		if got != want {
+			t.Fatalf("%s: facts of %s: sealed %+v, computed %+v", name, d, got, want)
+		}
+		if connectedDeriv(d) != connectedDeriv(copyOf(d)) || isZeroDeriv(d) != isZeroDeriv(copyOf(d)) || depthUse(d) != depthUse(copyOf(d)) {
+			t.Fatalf("%s: %s: fast and walked answers differ", name, d)
+		}
+		for _, k := range d.Kids {
+			walk(k)
+		}
+	}
+	walk(d)
+}
