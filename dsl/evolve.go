@@ -372,7 +372,7 @@ func Equal(a, b *Derivation) bool {
 	if a == nil || b == nil || a.Prod != b.Prod || len(a.Kids) != len(b.Kids) {
 		return false
 	}
-	if a.info.sealed && b.info.sealed && (a.info.nodes != b.info.nodes || a.info.occ != b.info.occ) {
+	if a.info.sealed && b.info.sealed && (a.info.h1 != b.info.h1 || a.info.nodes != b.info.nodes) {
 		return false
 	}
 	for i := range a.Kids {
@@ -594,16 +594,35 @@ func symConnected(d *Derivation, s *Sym, idx *int) bool {
 	if s.Terminal == nil || s.Terminal.Kind != Topology {
 		return true
 	}
-	zero := make([]bool, len(s.Args))
+	if len(s.Args) > 64 {
+		zero := make([]bool, len(s.Args))
+		for i, a := range s.Args {
+			if a.Rule != nil {
+				zero[i] = isZeroDeriv(d.Kids[*idx])
+			} else {
+				zero[i] = a.isZero()
+			}
+			if !symConnected(d, a, idx) {
+				return false
+			}
+		}
+		return s.Terminal.Topo.connected(zero)
+	}
+	var mask uint64
 	for i, a := range s.Args {
 		if a.Rule != nil {
-			zero[i] = isZeroDeriv(d.Kids[*idx])
-		} else {
-			zero[i] = a.isZero()
+			if isZeroDeriv(d.Kids[*idx]) {
+				mask |= 1 << i
+			}
+			*idx++
+			continue
+		}
+		if a.isZero() {
+			mask |= 1 << i
 		}
 		if !symConnected(d, a, idx) {
 			return false
 		}
 	}
-	return s.Terminal.Topo.connected(zero)
+	return s.Terminal.Topo.connectedMask(mask, len(s.Args))
 }

@@ -175,6 +175,10 @@ type Sym struct {
 	Args     []*Sym
 
 	argStart []int // set by Check: each argument's first kid (argKidStart)
+	// coarse is a topology call's label in the kernel graphs of hierarchy
+	// levels: "D1 Linear3" for the whole right side of a production of D1,
+	// the topology's name for a call nested in one.
+	coarse string
 }
 
 // TrainSettings is the training recipe of the `train {}` block. Each

@@ -418,6 +418,13 @@ type LabelGraph struct {
 // topologies are single nodes labelled by their nonterminal and topology
 // ("D1 Linear3"). The deepest level, equal to G, is left out.
 func (g *Grammar) KernelGraphs(d *Derivation) ([]LabelGraph, error) {
+	return g.kernelGraphs(d)
+}
+
+// kernelGraphsViaGraph is KernelGraphs made by flattening d into its
+// Graph and contracting it: the reference the direct builder is tested
+// against.
+func (g *Grammar) kernelGraphsViaGraph(d *Derivation) ([]LabelGraph, error) {
 	full, err := g.Graph(d)
 	if err != nil {
 		return nil, err

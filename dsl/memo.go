@@ -18,6 +18,9 @@ type dinfo struct {
 	depth  int32 // depthUse: recursive-rule expansions on the longest path down
 	nodes  int32 // derivation nodes, a shared derivation counted at each use
 	occ    int32 // swappable occurrences, a shared derivation counted at each use
+	// h1, h2 hash the tree's structure (productions by rule and index):
+	// equal trees hash equal (Key).
+	h1, h2 uint64
 	// rocc counts the swappable occurrences per rule (by Rule.idx); only
 	// tabulated subtrees carry it.
 	rocc *[]int32
@@ -39,8 +42,16 @@ func (d *Derivation) seal() { d.info = d.computeInfo() }
 
 func (d *Derivation) computeInfo() dinfo {
 	in := dinfo{sealed: true, conn: true, nodes: 1}
+	in.h1 = hmix(uint64(d.Prod.Rule.idx)<<32 | uint64(uint32(d.Prod.Index)) ^ 0x6e617367)
+	in.h2 = hmix(in.h1 ^ 0x9e3779b97f4a7c15)
 	for _, k := range d.Kids {
-		f := k.facts()
+		f := &k.info
+		if !f.sealed {
+			c := k.computeInfo()
+			f = &c
+		}
+		in.h1 = hmix(in.h1*0xbf58476d1ce4e5b9 ^ f.h1)
+		in.h2 = hmix(in.h2*0x94d049bb133111eb + f.h2)
 		in.depth = max(in.depth, f.depth)
 		in.nodes += f.nodes
 		in.occ += f.occ
@@ -55,7 +66,7 @@ func (d *Derivation) computeInfo() dinfo {
 	}
 	s := d.Prod.Sym
 	if s.Rule != nil {
-		in.zero = len(d.Kids) > 0 && d.Kids[0].facts().zero
+		in.zero = len(d.Kids) > 0 && isZeroDeriv(d.Kids[0])
 	} else {
 		in.zero = s.isZero()
 	}
@@ -63,6 +74,32 @@ func (d *Derivation) computeInfo() dinfo {
 		in.conn = symConnected(d, s, new(int))
 	}
 	return in
+}
+
+// hmix is the finaliser of SplitMix64: a bijection that spreads every
+// input bit over the output.
+func hmix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// Key is a 16-byte key of the derivation tree, made from a 128-bit hash
+// of its structure computed when the tree was made: equal trees have
+// equal keys, and different trees different keys but with a chance of
+// about 2^-128 per pair. It is cheap (no walk) and meant for maps of
+// architectures held in memory; it is not stable across changes to the
+// grammar. The term (String) and the id (ID) are the durable names.
+func (d *Derivation) Key() string {
+	f := d.facts()
+	var b [16]byte
+	for i := range 8 {
+		b[i] = byte(f.h1 >> (8 * i))
+		b[8+i] = byte(f.h2 >> (8 * i))
+	}
+	return string(b[:])
 }
 
 // tentry is one pre-made derivation of a tabulated rule: cum is the

@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -104,7 +105,21 @@ func TestFactsAndOccurrences(t *testing.T) {
 				ds = append(ds, a, b)
 			}
 		}
-		for _, d := range ds {
+		for i, d := range ds {
+			// Keys: equal exactly for equal trees, the same for the tree
+			// parsed back from the term.
+			for _, e := range ds[:i] {
+				if (d.Key() == e.Key()) != Equal(d, e) {
+					t.Fatalf("%s: keys of %s and %s: equal %v, trees equal %v", name, d, e, d.Key() == e.Key(), Equal(d, e))
+				}
+			}
+			back, err := g.ParseTerm(d.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if back.Key() != d.Key() || len(d.Key()) != 16 {
+				t.Fatalf("%s: %s parsed back has another key", name, d)
+			}
 			checkFacts(t, name, d)
 			all := g.Occurrences(d)
 			if !g.hasShared && int(d.facts().occ) != len(all) {
@@ -188,4 +203,45 @@ func checkFacts(t *testing.T, name string, d *Derivation) {
 		}
 	}
 	walk(d)
+}
+
+// TestKernelGraphsDirect checks the kernel graphs built straight from the
+// derivation against those made by flattening it into its Graph and
+// contracting that, on samples, mutants and crossovers of every space.
+func TestKernelGraphsDirect(t *testing.T) {
+	for _, name := range memoSpaces {
+		g := spaceGrammar(t, name)
+		s := NewSampler(g, 21)
+		prev, err := s.Sample()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 300 {
+			d, err := s.Sample()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds := []*Derivation{d}
+			if m, err := s.Mutate(d); err == nil {
+				ds = append(ds, m)
+			}
+			if a, b, err := s.Crossover(d, prev); err == nil {
+				ds = append(ds, a, b)
+			}
+			prev = d
+			for _, d := range ds {
+				got, err := g.KernelGraphs(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := g.kernelGraphsViaGraph(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("%s sample %d: kernel graphs differ\ngot  %v\nwant %v\n%s", name, i, got, want, d)
+				}
+			}
+		}
+	}
 }

@@ -214,11 +214,24 @@ func (g *Grammar) prepare() {
 			walk(a)
 		}
 	}
+	var coarse func(s *Sym)
+	coarse = func(s *Sym) {
+		if s.Terminal != nil && s.Terminal.Kind == Topology {
+			s.coarse = s.Terminal.Name
+		}
+		for _, a := range s.Args {
+			coarse(a)
+		}
+	}
 	for i, r := range g.Rules {
 		r.idx = i
 		g.hasShared = g.hasShared || r.Shared
 		for _, p := range r.Alts {
 			walk(p.Sym)
+			coarse(p.Sym)
+			if p.Sym.Terminal != nil && p.Sym.Terminal.Kind == Topology {
+				p.Sym.coarse = r.Name + " " + p.Sym.Terminal.Name
+			}
 		}
 	}
 	g.tabulate()

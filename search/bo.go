@@ -95,7 +95,10 @@ func newBase(g *dsl.Grammar, seed uint64, maxDepth int) base {
 			s.Rand = r
 			return s.Crossover(a, c)
 		},
-		Key: func(x *dsl.Derivation) string { return x.String() },
+		// Keys are the trees' 128-bit hashes: a term costs a walk and
+		// an allocation per candidate, and the acquisition optimiser
+		// keys ten thousand.
+		Key: func(x *dsl.Derivation) string { return x.Key() },
 	}
 	return b
 }
@@ -120,12 +123,23 @@ func (b *base) derivation(term string) (*dsl.Derivation, error) {
 	return d, nil
 }
 
-// arch returns the kernel graphs of d, cached by term.
-func (b *base) arch(d *dsl.Derivation, key string) (gp.Arch, error) {
+// arch returns the kernel graphs of d, cached by key.
+func (b *base) arch(d *dsl.Derivation) (gp.Arch, error) {
+	key := d.Key()
 	if a, ok := b.features[key]; ok {
 		return a, nil
 	}
-	lgs, err := b.g.KernelGraphs(d)
+	a, err := kernelArch(b.g, d)
+	if err != nil {
+		return gp.Arch{}, err
+	}
+	b.features[key] = a
+	return a, nil
+}
+
+// kernelArch is what the models know of d: its kernel graphs.
+func kernelArch(g *dsl.Grammar, d *dsl.Derivation) (gp.Arch, error) {
+	lgs, err := g.KernelGraphs(d)
 	if err != nil {
 		return gp.Arch{}, err
 	}
@@ -133,7 +147,6 @@ func (b *base) arch(d *dsl.Derivation, key string) (gp.Arch, error) {
 	for i, lg := range lgs {
 		a.Graphs[i] = gp.Graph{Labels: lg.Labels, Succ: lg.Succ}
 	}
-	b.features[key] = a
 	return a, nil
 }
 
@@ -164,13 +177,32 @@ func (b *base) observed(history []*Trial) ([]gp.Observed[*dsl.Derivation], []*Tr
 	return obs, fin, nil
 }
 
-// exclude is the set of terms in the history: never proposed again.
-func exclude(history []*Trial) map[string]bool {
-	ex := make(map[string]bool, len(history))
+// exclude is the set of architectures in the history, never proposed
+// again: their keys (Derivation.Key, what the operators compare) and
+// their terms (a grammar in which one term has two derivations could
+// otherwise propose an evaluated term again; see excluded).
+func (b *base) exclude(history []*Trial) (map[string]bool, error) {
+	ex := make(map[string]bool, 2*len(history))
 	for _, t := range history {
+		d, err := b.derivation(t.Term)
+		if err != nil {
+			return nil, err
+		}
 		ex[t.Term] = true
+		ex[d.Key()] = true
 	}
-	return ex
+	return ex, nil
+}
+
+// excluded reports whether d is in ex by key or by term.
+func excluded(ex map[string]bool, d *dsl.Derivation) bool {
+	return ex[d.Key()] || ex[d.String()]
+}
+
+// add puts d in ex by key and by term.
+func add(ex map[string]bool, d *dsl.Derivation) {
+	ex[d.Key()] = true
+	ex[d.String()] = true
 }
 
 // random draws a new architecture outside ex.
@@ -180,7 +212,7 @@ func (b *base) random(r *rand.Rand, ex map[string]bool) (*dsl.Derivation, error)
 		if err != nil {
 			return nil, err
 		}
-		if k := d.String(); !ex[k] {
+		if !excluded(ex, d) {
 			return d, nil
 		}
 	}
@@ -205,17 +237,29 @@ func (e *EvolutionStrategy) Propose(ctx context.Context, history []*Trial, n int
 	if err != nil {
 		return nil, err
 	}
-	ex := exclude(history)
+	ex, err := e.exclude(history)
+	if err != nil {
+		return nil, err
+	}
 	var out []*dsl.Derivation
-	for len(out) < n {
+	for again := 0; len(out) < n; {
 		d, err := gp.RegularizedEvolution(ctx, r, e.ops, obs, ex, e.Config)
+		if err == nil && excluded(ex, d) {
+			// Another derivation of an evaluated term (an ambiguous
+			// grammar): draw again.
+			add(ex, d)
+			if again++; again < 1000 {
+				continue
+			}
+			err = gp.ErrNoCandidate
+		}
 		if err != nil {
 			if errors.Is(err, gp.ErrNoCandidate) {
 				return out, fmt.Errorf("%w: %v", ErrExhausted, err)
 			}
 			return out, err
 		}
-		ex[d.String()] = true
+		add(ex, d)
 		out = append(out, d)
 	}
 	return out, nil
@@ -256,7 +300,10 @@ func (b *BOStrategy) Name() string {
 // Propose implements Strategy.
 func (b *BOStrategy) Propose(ctx context.Context, history []*Trial, n int) ([]*dsl.Derivation, error) {
 	r := b.rng(history)
-	ex := exclude(history)
+	ex, err := b.exclude(history)
+	if err != nil {
+		return nil, err
+	}
 	obs, fin, err := b.observed(history)
 	if err != nil {
 		return nil, err
@@ -268,7 +315,7 @@ func (b *BOStrategy) Propose(ctx context.Context, history []*Trial, n int) ([]*d
 			if err != nil {
 				return out, err
 			}
-			ex[d.String()] = true
+			add(ex, d)
 			out = append(out, d)
 		}
 		return out, nil
@@ -276,7 +323,9 @@ func (b *BOStrategy) Propose(ctx context.Context, history []*Trial, n int) ([]*d
 	if err := b.update(obs, fin); err != nil {
 		return nil, err
 	}
-	b.ops.Features = func(x *dsl.Derivation) (gp.Arch, error) { return b.arch(x, x.String()) }
+	// The candidates' graphs are not kept: the optimiser scores each
+	// distinct candidate once.
+	b.ops.Features = func(x *dsl.Derivation) (gp.Arch, error) { return kernelArch(b.g, x) }
 	// Trials under evaluation are hallucinated at their predicted mean.
 	var pending []gp.Arch
 	for _, t := range history {
@@ -287,7 +336,7 @@ func (b *BOStrategy) Propose(ctx context.Context, history []*Trial, n int) ([]*d
 		if err != nil {
 			return nil, err
 		}
-		a, err := b.arch(d, t.Term)
+		a, err := b.arch(d)
 		if err != nil {
 			return nil, err
 		}
@@ -302,31 +351,36 @@ func (b *BOStrategy) Propose(ctx context.Context, history []*Trial, n int) ([]*d
 			if rerr != nil {
 				return out, rerr
 			}
-			ex[d.String()] = true
+			add(ex, d)
 			out = append(out, d)
 			continue
 		}
 		res, err := gp.Maximize(ctx, r, b.ops, b.model.EI, best, ex, b.Evolution)
+		if err == nil && excluded(ex, res.X) {
+			// Another derivation of an evaluated term (an ambiguous
+			// grammar): not proposed again.
+			err = gp.ErrNoCandidate
+		}
 		if err != nil {
 			if errors.Is(err, gp.ErrNoCandidate) {
 				d, rerr := b.random(r, ex)
 				if rerr != nil {
 					return out, rerr
 				}
-				res.X, res.Key = d, d.String()
+				res.X = d
 			} else {
 				return out, err
 			}
 		}
-		ex[res.Key] = true
+		add(ex, res.X)
 		out = append(out, res.X)
-		a, err := b.arch(res.X, res.Key)
+		a, err := b.arch(res.X)
 		if err != nil {
 			return out, err
 		}
 		pending = append(pending, a)
 	}
-	// Forget the features of candidates that were scored but not chosen.
+	// Keep the features of the history and the proposals only.
 	keep := make(map[string]gp.Arch, len(history)+len(out))
 	for k := range ex {
 		if a, ok := b.features[k]; ok {
@@ -353,7 +407,7 @@ func (b *BOStrategy) update(obs []gp.Observed[*dsl.Derivation], fin []*Trial) er
 		b.model, b.addedIDs = m, nil
 	}
 	for i := len(b.addedIDs); i < len(obs); i++ {
-		a, err := b.arch(obs[i].X, fin[i].Term)
+		a, err := b.arch(obs[i].X)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -160,6 +161,8 @@ type Model struct {
 	spare *mat.Cholesky
 	u     *mat.TriDense // upper Cholesky factor of the fit, made on demand
 	ksym  []float64
+	kinv  []float64 // inverse scratch of eval
+	ks    []float64 // cross scratch of Predict
 }
 
 // New returns an empty model.
@@ -466,11 +469,10 @@ func (m *Model) eval(params []float64, withGrad bool) (float64, []float64, error
 	if !withGrad {
 		return nlml, nil, nil
 	}
-	var inv mat.SymDense
-	if err := m.spare.InverseTo(&inv); err != nil {
+	raw, err := m.inverse()
+	if err != nil {
 		return 0, nil, err
 	}
-	raw := inv.RawSymmetric()
 	a := m.alpha
 	// g[s] = ½ tr((K⁻¹ − ααᵀ) K̃_s); only the upper triangle of inv is set.
 	g := make([]float64, k)
@@ -500,6 +502,26 @@ func (m *Model) eval(params []float64, withGrad bool) (float64, []float64, error
 	return nlml, grad, nil
 }
 
+// inverse returns the upper triangle of the inverse of the matrix m.spare
+// factorises, as mat.Cholesky.InverseTo computes it (Dpotri), into a
+// buffer the model keeps.
+func (m *Model) inverse() (blas64.Symmetric, error) {
+	u := m.spare.RawU().(mat.RawTriangular).RawTriangular()
+	n := u.N
+	m.kinv = grow(m.kinv, n*n)
+	for i := range n {
+		copy(m.kinv[i*n+i:i*n+n], u.Data[i*u.Stride+i:i*u.Stride+n])
+	}
+	inv := blas64.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: m.kinv}
+	if _, ok := lapack64.Potri(blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: n, Stride: n, Data: m.kinv}); !ok {
+		return inv, mat.Condition(math.Inf(1))
+	}
+	if c := m.spare.Cond(); c > mat.ConditionTolerance {
+		return inv, mat.Condition(c)
+	}
+	return inv, nil
+}
+
 // Predict returns the predictive mean and variance of the loss of every
 // candidate (de-normalised; the variance includes the noise and is at
 // least the noise variance).
@@ -519,7 +541,9 @@ func (m *Model) Predict(cands []Arch) (mean, variance []float64, err error) {
 	if c == 0 {
 		return nil, nil, nil
 	}
-	ks := make([]float64, c*n) // K*ᵀ: c×n
+	m.ks = grow(m.ks, c*n) // K*ᵀ: c×n
+	ks := m.ks
+	clear(ks)
 	for s, sl := range m.slots {
 		sl.cross(cands, m.w[s], ks)
 	}

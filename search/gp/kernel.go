@@ -1,11 +1,11 @@
 package gp
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 )
 
 // gram is a growable symmetric matrix stored in full, row-major.
@@ -78,15 +78,17 @@ type wlSlot struct {
 	parts []gram
 	rows  [][]float64
 
-	// The observations' counts of their frequent labels as a dense n×F
-	// matrix, for cross; rebuilt when the observations or h change.
+	// The observations' counts of their frequent labels as a dense F×n
+	// matrix (a row per label), for cross; rebuilt when the observations or h change.
 	version  int // of the observations
 	dver, dh int
 	dense    []float64
 	dcols    []int32 // label id of every column
 	colOf    []int32 // column of every label id, or -1
 
-	raw, phi []float64 // cross scratch
+	phi, inv  []float64 // cross scratch
+	ent, miss []int32
+	cache     rowCache
 }
 
 // denseFraction is the share of observations a label must occur in to
@@ -215,11 +217,11 @@ func (s *wlSlot) prepareDense() {
 		}
 	}
 	f := len(s.dcols)
-	s.dense = grow(s.dense, n*f)
+	s.dense = grow(s.dense, f*n)
 	clear(s.dense)
 	for col, id := range s.dcols {
 		for _, p := range s.post[id] {
-			s.dense[int(p.obs)*f+col] = float64(p.cnt)
+			s.dense[col*n+int(p.obs)] = float64(p.cnt)
 		}
 	}
 }
@@ -273,63 +275,147 @@ func (s *wlSlot) matrix(k []float64) {
 	}
 }
 
+// rowCache keeps, per distinct candidate graph (by its exact content),
+// the raw kernel values with every observation and the candidate's feature
+// norm: the acquisition optimiser scores many candidates that share level
+// graphs. It is valid for one version of the observations and one h, and
+// is emptied when full.
+type rowCache struct {
+	version, h int
+	n          int // row length
+	idx        map[string]int32
+	rows       []float64 // entry e's raw row is rows[e*n : e*n+n]
+	nc         []float64 // entry e's feature norm
+	buf        []byte    // key scratch
+}
+
+// rowCacheFloats caps the floats a slot's row cache holds.
+const rowCacheFloats = 1 << 19
+
+// graphKey appends an exact encoding of g (labels and successor lists) to
+// b.
+func graphKey(b []byte, g *Graph) []byte {
+	b = binary.AppendUvarint(b, uint64(len(g.Labels)))
+	for i, l := range g.Labels {
+		b = binary.AppendUvarint(b, uint64(len(l)))
+		b = append(b, l...)
+		ss := g.succ(i)
+		b = binary.AppendUvarint(b, uint64(len(ss)))
+		for _, x := range ss {
+			b = binary.AppendUvarint(b, uint64(x))
+		}
+	}
+	return b
+}
+
+// reset empties the cache for rows of length n.
+func (rc *rowCache) reset(version, h, n int) {
+	rc.version, rc.h, rc.n = version, h, n
+	if rc.idx == nil {
+		rc.idx = make(map[string]int32)
+	} else {
+		clear(rc.idx)
+	}
+	rc.rows = rc.rows[:0]
+	rc.nc = rc.nc[:0]
+}
+
 func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 	n, m := len(s.obs), len(cands)
-	inv := make([]float64, n) // 1/‖observation‖
+	inv := grow(s.inv, n) // 1/‖observation‖
+	s.inv = inv
 	for i := range s.obs {
+		inv[i] = 0
 		if v := s.norm(&s.obs[i]); v > 0 {
 			inv[i] = 1 / v
 		}
 	}
-	s.prepareDense()
-	f := len(s.dcols)
-	s.phi = grow(s.phi, m*f) // the candidates' counts of the dense labels
-	s.raw = grow(s.raw, m*n) // raw kernel values, candidate-major
-	phi, raw := s.phi, s.raw
-	clear(phi)
-	clear(raw)
-	nc := make([]float64, m)
+	rc := &s.cache
+	if rc.idx == nil || rc.version != s.version || rc.h != s.cur || rc.n != n {
+		rc.reset(s.version, s.cur, n)
+	}
+	maxEntries := max(rowCacheFloats/max(n, 1), 1)
+	if len(rc.nc)+m > maxEntries {
+		rc.reset(s.version, s.cur, n)
+	}
+	// Map every candidate to a cache entry, adding entries (to fill) for
+	// the graphs the cache lacks.
+	ent := slices.Grow(s.ent[:0], m)[:m]
+	s.ent = ent
+	first := len(rc.nc)
+	miss := s.miss[:0]
 	for c := range cands {
-		segs, sq := s.dict.lookupWL(cands[c].graph(s.gi), s.cur)
-		row := raw[c*n : c*n+n : c*n+n]
-		for _, seg := range segs {
-			for k, id := range seg.ids {
-				if int(id) >= len(s.post) {
-					continue
-				}
-				v := seg.vals[k]
-				if col := s.colOf[id]; col >= 0 {
-					phi[c*f+int(col)] += v
-					continue
-				}
-				for _, p := range s.post[id] {
-					if int(p.obs) < len(row) {
-						row[p.obs] += v * float64(p.cnt)
+		g := cands[c].graph(s.gi)
+		rc.buf = graphKey(rc.buf[:0], g)
+		if e, ok := rc.idx[string(rc.buf)]; ok {
+			ent[c] = e
+			continue
+		}
+		e := int32(len(rc.nc))
+		rc.idx[string(rc.buf)] = e
+		rc.nc = append(rc.nc, 0)
+		ent[c] = e
+		miss = append(miss, int32(c))
+	}
+	s.miss = miss
+	mm := len(miss)
+	rc.rows = slices.Grow(rc.rows, mm*n)[:len(rc.nc)*n]
+	if mm > 0 {
+		s.prepareDense()
+		f := len(s.dcols)
+		s.phi = grow(s.phi, mm*f) // the new graphs' counts of the dense labels
+		phi := s.phi
+		clear(phi)
+		raw := rc.rows[first*n : (first+mm)*n] // raw kernel values, entry-major
+		clear(raw)
+		for k, c := range miss {
+			segs, sq := s.dict.lookupWL(cands[c].graph(s.gi), s.cur)
+			row := raw[k*n : k*n+n : k*n+n]
+			for _, seg := range segs {
+				for j, id := range seg.ids {
+					if int(id) >= len(s.post) {
+						continue
+					}
+					v := seg.vals[j]
+					if col := s.colOf[id]; col >= 0 {
+						phi[k*f+int(col)] += v
+						continue
+					}
+					for _, p := range s.post[id] {
+						if int(p.obs) < len(row) {
+							row[p.obs] += v * float64(p.cnt)
+						}
 					}
 				}
 			}
+			t := 0.0
+			for _, v := range sq {
+				t += v
+			}
+			rc.nc[first+k] = math.Sqrt(t)
 		}
-		t := 0.0
-		for _, v := range sq {
-			t += v
+		// The dense labels: a row of the observations' counts per label
+		// the new graph has (exact: the counts are small integers).
+		for k := range mm {
+			row := raw[k*n : k*n+n]
+			for col, v := range phi[k*f : k*f+f] {
+				if v != 0 {
+					floats.AddScaled(row, v, s.dense[col*n:col*n+n])
+				}
+			}
 		}
-		nc[c] = math.Sqrt(t)
-	}
-	if f > 0 {
-		blas64.Gemm(blas.NoTrans, blas.Trans, 1,
-			blas64.General{Rows: m, Cols: f, Stride: f, Data: phi},
-			blas64.General{Rows: n, Cols: f, Stride: f, Data: s.dense},
-			1, blas64.General{Rows: m, Cols: n, Stride: n, Data: raw})
 	}
 	for c := range m {
-		ro, oo := raw[c*n:c*n+n], out[c*n:c*n+n]
-		if nc[c] == 0 {
+		e := int(ent[c])
+		ro, oo := rc.rows[e*n:e*n+n], out[c*n:c*n+n]
+		nc := rc.nc[e]
+		if nc == 0 {
 			for i := range n {
 				oo[i] += w * cosine(ro[i], s.norm(&s.obs[i]), 0)
 			}
 			continue
 		}
-		wc := w / nc[c]
+		wc := w / nc
 		for i, v := range ro {
 			oo[i] += v * wc * inv[i] // 0 for an empty observation, as cosine
 		}

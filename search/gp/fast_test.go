@@ -1,0 +1,139 @@
+package gp
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestInverseMatchesGonum checks the eval's inverse against
+// mat.Cholesky.InverseTo.
+func TestInverseMatchesGonum(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 7, 64, 130} {
+		a := mat.NewDense(n, n+3, nil)
+		for i := range n {
+			for j := range n + 3 {
+				a.Set(i, j, r.NormFloat64())
+			}
+		}
+		var s mat.SymDense
+		s.SymOuterK(1, a)
+		m := &Model{spare: new(mat.Cholesky)}
+		if !m.spare.Factorize(&s) {
+			t.Fatal("not PD")
+		}
+		var want mat.SymDense
+		if err := m.spare.InverseTo(&want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := m.inverse()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			for j := i; j < n; j++ {
+				g, w := got.Data[i*got.Stride+j], want.At(i, j)
+				if math.Abs(g-w) > 1e-12*(1+math.Abs(w)) {
+					t.Fatalf("n=%d: inv[%d,%d] = %v, want %v", n, i, j, g, w)
+				}
+			}
+		}
+	}
+}
+
+// dropCaches empties the models' cross caches.
+func dropCaches(m *Model) {
+	for _, s := range m.slots {
+		if w, ok := s.(*wlSlot); ok {
+			w.cache = rowCache{}
+		}
+	}
+}
+
+// TestCrossCache checks that predictions with the per-graph row cache (hits
+// within a batch, across calls, after new observations) equal those
+// computed from scratch one candidate at a time.
+func TestCrossCache(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	sizes := []int{30, 4, 10, 16}
+	m, _ := New(Config{})
+	for range 25 {
+		if err := m.Add(randArch(r, sizes, 5), r.NormFloat64()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var cands []Arch
+	for range 12 {
+		cands = append(cands, randArch(r, sizes, 6))
+	}
+	// Candidates sharing graphs with others: the same slices, and equal
+	// copies.
+	for i := range 12 {
+		a := cands[i]
+		b := Arch{Graphs: slices.Clone(a.Graphs)}
+		b.Graphs[0] = randGraph(r, 20, 6, nil)
+		cands = append(cands, b)
+		c := Arch{Graphs: make([]Graph, len(a.Graphs))}
+		for k, g := range a.Graphs {
+			c.Graphs[k] = Graph{Labels: slices.Clone(g.Labels)}
+			for _, s := range g.Succ {
+				c.Graphs[k].Succ = append(c.Graphs[k].Succ, slices.Clone(s))
+			}
+		}
+		cands = append(cands, c)
+	}
+	cands = append(cands, Arch{Graphs: []Graph{{}}}) // empty graphs
+	check := func() {
+		t.Helper()
+		if err := m.Fit(); err != nil {
+			t.Fatal(err)
+		}
+		for round := range 2 {
+			mu, v, err := m.Predict(cands)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range cands {
+				dropCaches(m)
+				mu1, v1, err := m.Predict(cands[i : i+1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if mu[i] != mu1[0] || v[i] != v1[0] {
+					t.Fatalf("round %d: candidate %d: batch (%v, %v), alone (%v, %v)", round, i, mu[i], v[i], mu1[0], v1[0])
+				}
+			}
+			if round == 0 {
+				// Fill the cache again for round 1's hits.
+				dropCaches(m)
+				if _, _, err := m.Predict(cands[:len(cands)/2]); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	check()
+	// Stale rows must not survive new observations.
+	if _, _, err := m.Predict(cands); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		m.Add(randArch(r, sizes, 7), r.NormFloat64())
+	}
+	if _, _, err := m.Predict(cands); err != ErrNotFitted {
+		t.Fatalf("Predict before Fit: %v", err)
+	}
+	check()
+	// Pending architectures change the observations too.
+	if _, _, err := m.Predict(cands); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetPending(cands[:2]); err != nil {
+		t.Fatal(err)
+	}
+	check()
+}
