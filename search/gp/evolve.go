@@ -102,6 +102,7 @@ type member[T any] struct {
 	x     T
 	key   string
 	score float64
+	arch  *Arch // its features, when it was scored as a member
 }
 
 // evolver holds one Maximize call's state.
@@ -150,7 +151,7 @@ func Maximize[T any](ctx context.Context, r *rand.Rand, ops Ops[T], acq Acquisit
 		}
 		pop = append(pop, x)
 	}
-	members, err := e.score(pop)
+	members, err := e.score(pop, nil)
 	if err != nil {
 		return res, err
 	}
@@ -164,11 +165,12 @@ func Maximize[T any](ctx context.Context, r *rand.Rand, ops Ops[T], acq Acquisit
 			isClose(history[len(history)-1], history[len(history)-1-cfg.Window]) {
 			break
 		}
-		children := e.breed(members)
+		children, parents := e.breed(members)
 		if e.found {
 			children = append(children, e.best.x)
+			parents = append(parents, nil)
 		}
-		next, err := e.score(children)
+		next, err := e.score(children, parents)
 		if err != nil {
 			return res, err
 		}
@@ -192,13 +194,16 @@ func isClose(a, b float64) bool {
 }
 
 // score returns the scored members of xs, in order, dropping candidates
-// whose features fail; it updates the best non-excluded candidate.
-func (e *evolver[T]) score(xs []T) ([]member[T], error) {
+// whose features fail; it updates the best non-excluded candidate. bases,
+// when not nil, holds each candidate's parent's features (or nil), which
+// the acquisition may use to compute the child's from.
+func (e *evolver[T]) score(xs []T, bases []*Arch) ([]member[T], error) {
 	ms := make([]member[T], 0, len(xs))
 	var todo []Arch
 	var todoKeys []string
+	var todoAt []int
 	queued := make(map[string]bool)
-	for _, x := range xs {
+	for i, x := range xs {
 		k := e.ops.Key(x)
 		ms = append(ms, member[T]{x: x, key: k})
 		if _, ok := e.scores[k]; ok || queued[k] {
@@ -211,9 +216,13 @@ func (e *evolver[T]) score(xs []T) ([]member[T], error) {
 		if a.validate() != nil {
 			continue
 		}
+		if bases != nil {
+			a.base = bases[i]
+		}
 		queued[k] = true
 		todo = append(todo, a)
 		todoKeys = append(todoKeys, k)
+		todoAt = append(todoAt, len(ms)-1)
 	}
 	if len(todo) > 0 {
 		v, err := e.acq(todo)
@@ -229,6 +238,9 @@ func (e *evolver[T]) score(xs []T) ([]member[T], error) {
 				s = math.Inf(-1)
 			}
 			e.scores[k] = s
+			a := todo[i]
+			a.base = nil // no chains of ancestors
+			ms[todoAt[i]].arch = &a
 		}
 	}
 	out := ms[:0]
@@ -246,11 +258,13 @@ func (e *evolver[T]) score(xs []T) ([]member[T], error) {
 	return out, nil
 }
 
-// breed makes the next generation's children.
-func (e *evolver[T]) breed(pop []member[T]) []T {
+// breed makes the next generation's children, with the features of the
+// parent each child takes most of (nil when unknown).
+func (e *evolver[T]) breed(pop []member[T]) ([]T, []*Arch) {
 	cfg := e.cfg
 	k := max(int(cfg.PTournament*float64(cfg.PoolSize)), 1)
 	var out []T
+	var parents []*Arch
 	for fails := 0; len(out) < cfg.PoolSize && fails < cfg.Tries*cfg.PoolSize; {
 		p1, p2 := -1, -1
 		for range k {
@@ -268,17 +282,20 @@ func (e *evolver[T]) breed(pop []member[T]) []T {
 		}
 		a, b := pop[p1].x, pop[p2].x
 		if e.r.Float64() < cfg.PCrossover {
+			pb := pop[p2].arch
 			if e.r.Float64() < cfg.PSelfCrossover {
-				b = a
+				b, pb = a, pop[p1].arch
 			}
 			c1, c2, err := e.ops.Crossover(e.r, a, b)
 			if err != nil {
 				fails++
 				continue
 			}
-			out = append(out, c1)
+			// c1 is a with a subtree of b, c2 the reverse (for
+			// self-crossover, both are a).
+			out, parents = append(out, c1), append(parents, pop[p1].arch)
 			if len(out) < cfg.PoolSize {
-				out = append(out, c2)
+				out, parents = append(out, c2), append(parents, pb)
 			}
 			continue
 		}
@@ -287,9 +304,9 @@ func (e *evolver[T]) breed(pop []member[T]) []T {
 			fails++
 			continue
 		}
-		out = append(out, c)
+		out, parents = append(out, c), append(parents, pop[p1].arch)
 	}
-	return out
+	return out, parents
 }
 
 // better orders members by score, then by index (for determinism).

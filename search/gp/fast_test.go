@@ -137,3 +137,110 @@ func TestCrossCache(t *testing.T) {
 	}
 	check()
 }
+
+// TestCrossFromBase checks the kernel values of candidates computed from
+// a base (a parent whose values are cached) against those computed in
+// full: equal to the last bit, whether the base's graphs were scored in an
+// earlier call, earlier in the same batch, later in it, or never.
+func TestCrossFromBase(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	sizes := []int{40, 4, 12, 20}
+	m, _ := New(Config{})
+	for range 30 {
+		if err := m.Add(randArch(r, sizes, 5), r.NormFloat64()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.Fit(); err != nil {
+		t.Fatal(err)
+	}
+	parents := make([]Arch, 8)
+	for i := range parents {
+		parents[i] = randArch(r, sizes, 6)
+	}
+	// Children: a parent with a few labels changed, a node's successors
+	// changed, or a graph replaced.
+	child := func(p *Arch) Arch {
+		c := Arch{Graphs: make([]Graph, len(p.Graphs)), base: p}
+		for k, g := range p.Graphs {
+			c.Graphs[k] = Graph{Labels: slices.Clone(g.Labels)}
+			for _, s := range g.Succ {
+				c.Graphs[k].Succ = append(c.Graphs[k].Succ, slices.Clone(s))
+			}
+			if n := len(g.Labels); n > 0 {
+				for range 1 + r.IntN(3) {
+					c.Graphs[k].Labels[r.IntN(n)] = label(r, 6, nil)
+				}
+				if i := r.IntN(n); i < len(c.Graphs[k].Succ) && r.IntN(2) == 0 {
+					c.Graphs[k].Succ[i] = nil
+				}
+			}
+		}
+		if r.IntN(4) == 0 {
+			c.Graphs[0] = randGraph(r, 30, 6, nil)
+		}
+		return c
+	}
+	var kids []Arch
+	for i := range parents {
+		kids = append(kids, child(&parents[i]))
+	}
+	full := func(cs []Arch) ([]float64, []float64) {
+		t.Helper()
+		plain := make([]Arch, len(cs))
+		for i, c := range cs {
+			plain[i] = Arch{Graphs: c.Graphs}
+		}
+		dropCaches(m)
+		mu, v, err := m.Predict(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mu, v
+	}
+	wantMu, wantV := full(kids)
+	same := func(what string, mu, v []float64) {
+		t.Helper()
+		for i := range mu {
+			if mu[i] != wantMu[i] || v[i] != wantV[i] {
+				t.Fatalf("%s: child %d: from base (%v, %v), in full (%v, %v)", what, i, mu[i], v[i], wantMu[i], wantV[i])
+			}
+		}
+	}
+	// Bases scored in an earlier call.
+	dropCaches(m)
+	if _, _, err := m.Predict(parents); err != nil {
+		t.Fatal(err)
+	}
+	mu, v, err := m.Predict(kids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same("bases cached", mu, v)
+	// Bases earlier and later in the same batch, and never seen.
+	for _, order := range [][]Arch{append(slices.Clone(parents), kids...), append(slices.Clone(kids), parents...), kids} {
+		dropCaches(m)
+		mu, v, err := m.Predict(order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(order) > len(kids) && order[0].base == nil {
+			mu, v = mu[len(parents):], v[len(parents):]
+		}
+		same("one batch", mu[:len(kids)], v[:len(kids)])
+	}
+	// A full cache is emptied but for the bases of the batch.
+	defer func(old int) { rowCacheFloats = old }(rowCacheFloats)
+	rowCacheFloats = 30 * (len(parents) + len(kids)/2)
+	dropCaches(m)
+	for range 3 {
+		if _, _, err := m.Predict(parents); err != nil {
+			t.Fatal(err)
+		}
+		mu, v, err := m.Predict(kids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("after compaction", mu, v)
+	}
+}

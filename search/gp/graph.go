@@ -21,6 +21,12 @@ type Graph struct {
 // uses its deepest available graph (the last one) for the missing ones.
 type Arch struct {
 	Graphs []Graph
+
+	// base is an architecture close to this one whose kernel values the
+	// model may have cached (the parent of a child of the acquisition
+	// optimiser): the WL slots then compute this one's from the
+	// difference of their label counts.
+	base *Arch
 }
 
 // ErrNoData is returned when a model is fitted or queried without

@@ -89,6 +89,9 @@ type wlSlot struct {
 	phi, inv  []float64 // cross scratch
 	ent, miss []int32
 	cache     rowCache
+	delta     []float64 // per label id, the count difference from a base
+	touched   []int32   // the label ids whose delta was touched
+	mark      []bool
 }
 
 // denseFraction is the share of observations a label must occur in to
@@ -287,10 +290,15 @@ type rowCache struct {
 	rows       []float64 // entry e's raw row is rows[e*n : e*n+n]
 	nc         []float64 // entry e's feature norm
 	buf        []byte    // key scratch
+	// Entry e's counts of the labels that have postings: hids and hval
+	// from hoff[e] to hoff[e+1] (entries are filled in order).
+	hoff []int32
+	hids []int32
+	hval []float64
 }
 
 // rowCacheFloats caps the floats a slot's row cache holds.
-const rowCacheFloats = 1 << 19
+var rowCacheFloats = 1 << 19 // a variable for the tests
 
 // graphKey appends an exact encoding of g (labels and successor lists) to
 // b.
@@ -318,6 +326,8 @@ func (rc *rowCache) reset(version, h, n int) {
 	}
 	rc.rows = rc.rows[:0]
 	rc.nc = rc.nc[:0]
+	rc.hoff = append(rc.hoff[:0], 0)
+	rc.hids, rc.hval = rc.hids[:0], rc.hval[:0]
 }
 
 func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
@@ -336,7 +346,7 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 	}
 	maxEntries := max(rowCacheFloats/max(n, 1), 1)
 	if len(rc.nc)+m > maxEntries {
-		rc.reset(s.version, s.cur, n)
+		s.compact(cands, maxEntries-m)
 	}
 	// Map every candidate to a cache entry, adding entries (to fill) for
 	// the graphs the cache lacks.
@@ -368,36 +378,68 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 		clear(phi)
 		raw := rc.rows[first*n : (first+mm)*n] // raw kernel values, entry-major
 		clear(raw)
+		if len(s.delta) < len(s.post) {
+			s.delta = make([]float64, len(s.post))
+			s.mark = make([]bool, len(s.post))
+		}
 		for k, c := range miss {
 			segs, sq := s.dict.lookupWL(cands[c].graph(s.gi), s.cur)
 			row := raw[k*n : k*n+n : k*n+n]
-			for _, seg := range segs {
-				for j, id := range seg.ids {
-					if int(id) >= len(s.post) {
-						continue
-					}
-					v := seg.vals[j]
-					if col := s.colOf[id]; col >= 0 {
-						phi[k*f+int(col)] += v
-						continue
-					}
-					for _, p := range s.post[id] {
-						if int(p.obs) < len(row) {
-							row[p.obs] += v * float64(p.cnt)
-						}
-					}
-				}
-			}
 			t := 0.0
 			for _, v := range sq {
 				t += v
 			}
 			rc.nc[first+k] = math.Sqrt(t)
-		}
-		// The dense labels: a row of the observations' counts per label
-		// the new graph has (exact: the counts are small integers).
-		for k := range mm {
-			row := raw[k*n : k*n+n]
+			// Keep the counts, for graphs computed from this one.
+			for _, seg := range segs {
+				for j, id := range seg.ids {
+					if int(id) < len(s.post) {
+						rc.hids = append(rc.hids, id)
+						rc.hval = append(rc.hval, seg.vals[j])
+					}
+				}
+			}
+			from, to := rc.hoff[len(rc.hoff)-1], int32(len(rc.hids))
+			rc.hoff = append(rc.hoff, to)
+			if eb := s.baseEntry(cands[c].base, first+k); eb >= 0 {
+				// The base's row plus the difference of the counts:
+				// exact, as the full sum (small integers).
+				copy(row, rc.rows[eb*n:eb*n+n])
+				s.diff(rc.hids[from:to], rc.hval[from:to], 1)
+				s.diff(rc.hids[rc.hoff[eb]:rc.hoff[eb+1]], rc.hval[rc.hoff[eb]:rc.hoff[eb+1]], -1)
+				for _, id := range s.touched {
+					d := s.delta[id]
+					s.delta[id], s.mark[id] = 0, false
+					if d == 0 {
+						continue
+					}
+					if col := s.colOf[id]; col >= 0 {
+						floats.AddScaled(row, d, s.dense[int(col)*n:int(col)*n+n])
+						continue
+					}
+					for _, p := range s.post[id] {
+						if int(p.obs) < len(row) {
+							row[p.obs] += d * float64(p.cnt)
+						}
+					}
+				}
+				s.touched = s.touched[:0]
+				continue
+			}
+			for j, id := range rc.hids[from:to] {
+				v := rc.hval[int(from)+j]
+				if col := s.colOf[id]; col >= 0 {
+					phi[k*f+int(col)] += v
+					continue
+				}
+				for _, p := range s.post[id] {
+					if int(p.obs) < len(row) {
+						row[p.obs] += v * float64(p.cnt)
+					}
+				}
+			}
+			// The dense labels: a row of the observations' counts per
+			// label the graph has (exact: the counts are small integers).
 			for col, v := range phi[k*f : k*f+f] {
 				if v != 0 {
 					floats.AddScaled(row, v, s.dense[col*n:col*n+n])
@@ -419,6 +461,70 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 		for i, v := range ro {
 			oo[i] += v * wc * inv[i] // 0 for an empty observation, as cosine
 		}
+	}
+}
+
+// compact empties the row cache when it is full, keeping (up to limit)
+// the entries of the candidates' bases, which the candidates are computed
+// from: the acquisition optimiser's parents.
+func (s *wlSlot) compact(cands []Arch, limit int) {
+	rc := &s.cache
+	type kept struct {
+		key      string
+		row, val []float64
+		ids      []int32
+		nc       float64
+	}
+	var keep []kept
+	seen := map[int32]bool{}
+	for c := range cands {
+		if cands[c].base == nil || len(keep) >= limit {
+			continue
+		}
+		rc.buf = graphKey(rc.buf[:0], cands[c].base.graph(s.gi))
+		e, ok := rc.idx[string(rc.buf)]
+		if !ok || seen[e] || int(e)+1 >= len(rc.hoff) {
+			continue
+		}
+		seen[e] = true
+		h0, h1 := rc.hoff[e], rc.hoff[e+1]
+		keep = append(keep, kept{key: string(rc.buf), row: slices.Clone(rc.rows[int(e)*rc.n : int(e+1)*rc.n]),
+			ids: slices.Clone(rc.hids[h0:h1]), val: slices.Clone(rc.hval[h0:h1]), nc: rc.nc[e]})
+	}
+	rc.reset(rc.version, rc.h, rc.n)
+	for _, k := range keep {
+		rc.idx[k.key] = int32(len(rc.nc))
+		rc.nc = append(rc.nc, k.nc)
+		rc.rows = append(rc.rows, k.row...)
+		rc.hids = append(rc.hids, k.ids...)
+		rc.hval = append(rc.hval, k.val...)
+		rc.hoff = append(rc.hoff, int32(len(rc.hids)))
+	}
+}
+
+// baseEntry returns the cache entry of base's graph if it is filled (it
+// precedes entry e), else -1.
+func (s *wlSlot) baseEntry(base *Arch, e int) int {
+	if base == nil {
+		return -1
+	}
+	rc := &s.cache
+	rc.buf = graphKey(rc.buf[:0], base.graph(s.gi))
+	eb, ok := rc.idx[string(rc.buf)]
+	if !ok || int(eb) >= e {
+		return -1
+	}
+	return int(eb)
+}
+
+// diff adds sign times the counts to delta, noting the labels touched.
+func (s *wlSlot) diff(ids []int32, vals []float64, sign float64) {
+	for j, id := range ids {
+		if !s.mark[id] {
+			s.mark[id] = true
+			s.touched = append(s.touched, id)
+		}
+		s.delta[id] += sign * vals[j]
 	}
 }
 
