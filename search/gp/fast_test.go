@@ -244,3 +244,108 @@ func TestCrossFromBase(t *testing.T) {
 		same("after compaction", mu, v)
 	}
 }
+
+// splice returns base with the nodes [a, b) replaced by m new random
+// nodes: edges are renumbered, edges into the removed nodes redirected to
+// the first new one (or dropped), as when a subtree of a derivation is
+// replaced.
+func splice(r *rand.Rand, base Graph, a, b, m, nl int) Graph {
+	nb := len(base.Labels)
+	delta := m - (b - a)
+	re := func(x int) int {
+		switch {
+		case x < a:
+			return x
+		case x >= b:
+			return x + delta
+		}
+		if m > 0 {
+			return a
+		}
+		return -1
+	}
+	g := Graph{Labels: make([]string, 0, nb+delta), Succ: make([][]int, 0, nb+delta)}
+	add := func(l string, ss []int) {
+		var out []int
+		for _, s := range ss {
+			if x := re(s); x >= 0 && x > len(g.Labels) {
+				out = append(out, x)
+			}
+		}
+		slices.Sort(out)
+		g.Labels, g.Succ = append(g.Labels, l), append(g.Succ, slices.Compact(out))
+	}
+	for i := range a {
+		add(base.Labels[i], base.succ(i))
+	}
+	for j := range m {
+		i := a + j
+		var ss []int
+		if i+1 < nb+delta {
+			ss = append(ss, i+1+r.IntN(min(nb+delta-i-1, 4)))
+		}
+		g.Labels, g.Succ = append(g.Labels, label(r, nl, nil)), append(g.Succ, ss)
+	}
+	for i := b; i < nb; i++ {
+		add(base.Labels[i], base.succ(i))
+	}
+	return g
+}
+
+// TestLookupWLFrom checks the WL codes computed from a base graph's
+// against those computed afresh, for children that replace, insert or
+// delete a block of the base, relabel nodes, or are unrelated.
+func TestLookupWLFrom(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	d := newDict()
+	for range 40 {
+		d.wl(ptr(randGraph(r, 60, 5, nil)), 4)
+	}
+	for trial := range 300 {
+		h := r.IntN(5)
+		base := randGraph(r, 20+r.IntN(80), 5, nil)
+		_, _, bcodes := d.lookupWLFrom(&base, h, nil, nil, nil)
+		nb := len(base.Labels)
+		a := r.IntN(nb)
+		b := a + r.IntN(min(nb-a, 6)+1)
+		var child Graph
+		switch trial % 4 {
+		case 0, 1:
+			child = splice(r, base, a, b, r.IntN(6), 5)
+		case 2:
+			child = Graph{Labels: slices.Clone(base.Labels), Succ: base.Succ}
+			child.Labels[a] = label(r, 5, nil)
+		default:
+			child = randGraph(r, 20+r.IntN(80), 5, nil)
+		}
+		want, wantSq := d.lookupWL(&child, h)
+		want = cloneSegs(want)
+		wantSq = slices.Clone(wantSq)
+		wantCodes := slices.Clone(d.ccurAll(&child, h))
+		got, gotSq, gotCodes := d.lookupWLFrom(&child, h, &base, bcodes, nil)
+		if !slices.Equal(gotSq, wantSq) || !slices.Equal(gotCodes, wantCodes) {
+			t.Fatalf("trial %d: codes from the base differ from fresh ones", trial)
+		}
+		for k := range want {
+			if !slices.Equal(got[k].ids, want[k].ids) || !slices.Equal(got[k].vals, want[k].vals) {
+				t.Fatalf("trial %d iteration %d: histograms differ", trial, k)
+			}
+		}
+	}
+}
+
+func ptr[T any](x T) *T { return &x }
+
+func cloneSegs(s []sparse) []sparse {
+	out := make([]sparse, len(s))
+	for i, x := range s {
+		out[i] = sparse{ids: slices.Clone(x.ids), vals: slices.Clone(x.vals)}
+	}
+	return out
+}
+
+// ccurAll is the codes of g at every iteration, computed afresh.
+func (d *dict) ccurAll(g *Graph, h int) []uint64 {
+	_, _, codes := d.lookupWLFrom(g, h, nil, nil, nil)
+	return codes
+}

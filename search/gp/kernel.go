@@ -295,6 +295,10 @@ type rowCache struct {
 	hoff []int32
 	hids []int32
 	hval []float64
+	// Entry e's WL codes per node and iteration (lookupWLFrom), from
+	// coff[e] to coff[e+1].
+	coff  []int32
+	codes []uint64
 }
 
 // rowCacheFloats caps the floats a slot's row cache holds.
@@ -328,6 +332,8 @@ func (rc *rowCache) reset(version, h, n int) {
 	rc.nc = rc.nc[:0]
 	rc.hoff = append(rc.hoff[:0], 0)
 	rc.hids, rc.hval = rc.hids[:0], rc.hval[:0]
+	rc.coff = append(rc.coff[:0], 0)
+	rc.codes = rc.codes[:0]
 }
 
 func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
@@ -383,7 +389,15 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 			s.mark = make([]bool, len(s.post))
 		}
 		for k, c := range miss {
-			segs, sq := s.dict.lookupWL(cands[c].graph(s.gi), s.cur)
+			eb := s.baseEntry(cands[c].base, first+k)
+			var bg *Graph
+			var bcodes []uint64
+			if eb >= 0 {
+				bg, bcodes = cands[c].base.graph(s.gi), rc.codes[rc.coff[eb]:rc.coff[eb+1]]
+			}
+			segs, sq, codes := s.dict.lookupWLFrom(cands[c].graph(s.gi), s.cur, bg, bcodes, rc.codes)
+			rc.codes = codes
+			rc.coff = append(rc.coff, int32(len(rc.codes)))
 			row := raw[k*n : k*n+n : k*n+n]
 			t := 0.0
 			for _, v := range sq {
@@ -401,7 +415,7 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 			}
 			from, to := rc.hoff[len(rc.hoff)-1], int32(len(rc.hids))
 			rc.hoff = append(rc.hoff, to)
-			if eb := s.baseEntry(cands[c].base, first+k); eb >= 0 {
+			if eb >= 0 {
 				// The base's row plus the difference of the counts:
 				// exact, as the full sum (small integers).
 				copy(row, rc.rows[eb*n:eb*n+n])
@@ -473,6 +487,7 @@ func (s *wlSlot) compact(cands []Arch, limit int) {
 		key      string
 		row, val []float64
 		ids      []int32
+		codes    []uint64
 		nc       float64
 	}
 	var keep []kept
@@ -489,7 +504,8 @@ func (s *wlSlot) compact(cands []Arch, limit int) {
 		seen[e] = true
 		h0, h1 := rc.hoff[e], rc.hoff[e+1]
 		keep = append(keep, kept{key: string(rc.buf), row: slices.Clone(rc.rows[int(e)*rc.n : int(e+1)*rc.n]),
-			ids: slices.Clone(rc.hids[h0:h1]), val: slices.Clone(rc.hval[h0:h1]), nc: rc.nc[e]})
+			ids: slices.Clone(rc.hids[h0:h1]), val: slices.Clone(rc.hval[h0:h1]), nc: rc.nc[e],
+			codes: slices.Clone(rc.codes[rc.coff[e]:rc.coff[e+1]])})
 	}
 	rc.reset(rc.version, rc.h, rc.n)
 	for _, k := range keep {
@@ -499,6 +515,8 @@ func (s *wlSlot) compact(cands []Arch, limit int) {
 		rc.hids = append(rc.hids, k.ids...)
 		rc.hval = append(rc.hval, k.val...)
 		rc.hoff = append(rc.hoff, int32(len(rc.hids)))
+		rc.codes = append(rc.codes, k.codes...)
+		rc.coff = append(rc.coff, int32(len(rc.codes)))
 	}
 }
 

@@ -267,6 +267,8 @@ type dict struct {
 	segs                []sparse
 	sq                  []float64
 	count               counter
+	at                  []int32 // align scratch
+	same, snxt, succOK  []bool
 }
 
 func newDict() *dict {
@@ -374,16 +376,42 @@ var hashSeed = maphash.MakeSeed()
 // The results live until the next lookup. (Two distinct unknown labels of
 // one graph merge only if their 63-bit hashes collide.)
 func (d *dict) lookupWL(g *Graph, h int) ([]sparse, []float64) {
+	segs, sq, _ := d.lookupWLFrom(g, h, nil, nil, nil)
+	return segs, sq
+}
+
+// lookupWLFrom is lookupWL reusing the codes of a similar graph: base,
+// whose codes at iterations 0..h (iteration-major, len(base.Labels) per
+// iteration) lookupWLFrom computed earlier with the same dictionary, are
+// taken for the nodes whose neighbourhood of t hops is the base's. The
+// graphs are aligned by their longest common prefix and suffix of labels
+// (the acquisition optimiser's children differ from their parent in one
+// place). The codes of g are appended to codes and returned.
+func (d *dict) lookupWLFrom(g *Graph, h int, base *Graph, bcodes []uint64, codes []uint64) ([]sparse, []float64, []uint64) {
 	n := len(g.Labels)
 	d.ccur = slices.Grow(d.ccur[:0], n)[:n]
 	d.cnxt = slices.Grow(d.cnxt[:0], n)[:n]
+	// same[i]: node i's code equals its base node's at this iteration;
+	// at[i]: the base node, or -1.
+	var same []bool
+	var at []int32
+	nb := 0
+	if base != nil && len(bcodes) == (h+1)*len(base.Labels) {
+		nb = len(base.Labels)
+		at, same = d.align(g, base)
+	}
 	for i, l := range g.Labels {
+		if same != nil && same[i] {
+			d.ccur[i] = bcodes[at[i]]
+			continue
+		}
 		if id, ok := d.base[l]; ok {
 			d.ccur[i] = uint64(id)
 		} else {
 			d.ccur[i] = unknown | maphash.String(hashSeed, l)
 		}
 	}
+	codes = append(codes, d.ccur...)
 	if len(d.segs) < h+1 {
 		d.segs = append(d.segs, make([]sparse, h+1-len(d.segs))...)
 		d.sq = append(d.sq, make([]float64, h+1-len(d.sq))...)
@@ -395,7 +423,25 @@ func (d *dict) lookupWL(g *Graph, h int) ([]sparse, []float64) {
 		if t < len(d.tabs) {
 			tab = d.tabs[t]
 		}
+		if same != nil {
+			// A node keeps its base node's code when it and its
+			// successors did at t-1 and its successors are the base
+			// node's (d.succOK). Computed into snxt from same.
+			d.snxt = slices.Grow(d.snxt[:0], n)[:n]
+			for i := range n {
+				ok := same[i] && d.succOK[i]
+				for _, s := range g.succ(i) {
+					ok = ok && same[s]
+				}
+				d.snxt[i] = ok
+			}
+			copy(same, d.snxt)
+		}
 		for i := range n {
+			if same != nil && same[i] {
+				d.cnxt[i] = bcodes[t*nb+int(at[i])]
+				continue
+			}
 			own := d.ccur[i]
 			d.csorted = d.csorted[:0]
 			known := own&unknown == 0 && tab != nil
@@ -422,9 +468,53 @@ func (d *dict) lookupWL(g *Graph, h int) ([]sparse, []float64) {
 			d.cnxt[i] = unknown | x
 		}
 		d.ccur, d.cnxt = d.cnxt, d.ccur
+		codes = append(codes, d.ccur...)
 		segs[t], sq[t] = d.codeHistogram(segs[t])
 	}
-	return segs, sq
+	return segs, sq, codes
+}
+
+// align maps the nodes of g to those of base by their longest common
+// prefix and suffix of labels: at[i] is node i's base node or -1, same[i]
+// whether it has one (at iteration 0 its code is then the base node's).
+// It sets d.succOK[i]: node i's successors are, through the map, exactly
+// its base node's.
+func (d *dict) align(g, base *Graph) ([]int32, []bool) {
+	n, nb := len(g.Labels), len(base.Labels)
+	p := 0
+	for p < n && p < nb && g.Labels[p] == base.Labels[p] {
+		p++
+	}
+	q := 0
+	for q < n-p && q < nb-p && g.Labels[n-1-q] == base.Labels[nb-1-q] {
+		q++
+	}
+	d.at = slices.Grow(d.at[:0], n)[:n]
+	d.same = slices.Grow(d.same[:0], n)[:n]
+	d.succOK = slices.Grow(d.succOK[:0], n)[:n]
+	for i := range n {
+		switch {
+		case i < p:
+			d.at[i] = int32(i)
+		case i >= n-q:
+			d.at[i] = int32(i - n + nb)
+		default:
+			d.at[i] = -1
+		}
+		d.same[i] = d.at[i] >= 0
+	}
+	for i := range n {
+		ok := d.at[i] >= 0
+		if ok {
+			gs, bs := g.succ(i), base.succ(int(d.at[i]))
+			ok = len(gs) == len(bs)
+			for k := 0; ok && k < len(gs); k++ {
+				ok = d.at[gs[k]] == int32(bs[k])
+			}
+		}
+		d.succOK[i] = ok
+	}
+	return d.at, d.same
 }
 
 // codeHistogram returns the histogram of the known codes of d.ccur, in
