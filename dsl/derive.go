@@ -371,12 +371,7 @@ func (s *Sampler) deriveSym(sym *Sym, budget int, shared map[*Rule]*Derivation, 
 		}
 		return
 	}
-	var mask uint64
-	for i, a := range sym.Args {
-		if a.isZero() {
-			mask |= 1 << i
-		}
-	}
+	mask := sym.zeroArgs()
 	n := len(sym.Args)
 	for i, a := range sym.Args {
 		if a.Rule == nil {

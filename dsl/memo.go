@@ -278,12 +278,7 @@ func (t *tabler) sym(s *Sym, pt partial, k func(partial)) {
 		k(pt)
 		return
 	}
-	var mask uint64
-	for i, a := range s.Args {
-		if a.isZero() {
-			mask |= 1 << i
-		}
-	}
+	mask := s.zeroArgs()
 	n := len(s.Args)
 	var arg func(i int, mask uint64, pt partial)
 	arg = func(i int, mask uint64, pt partial) {
@@ -306,6 +301,18 @@ func (t *tabler) sym(s *Sym, pt partial, k func(partial)) {
 		}
 	}
 	arg(0, mask, pt)
+}
+
+// zeroArgs is the mask of the arguments of a topology symbol (at most 64)
+// that are zero primitives.
+func (s *Sym) zeroArgs() uint64 {
+	var mask uint64
+	for i, a := range s.Args {
+		if a.isZero() {
+			mask |= 1 << i
+		}
+	}
+	return mask
 }
 
 // draw picks an entry of a table with one uniform draw.
