@@ -15,6 +15,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/nasgc/nasgc"
 	"github.com/nasgc/nasgc/dsl"
+	"github.com/nasgc/nasgc/runtime/data"
 	"github.com/nasgc/nasgc/search"
 	"github.com/nasgc/nasgc/search/exec"
 	"github.com/nasgc/nasgc/search/store"
@@ -25,7 +26,7 @@ func newSearchCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
 		evaluations, maxDepth, threads, workers, maxFailures int
 		seed                                                 uint64
-		runDir, strategy                                     string
+		runDir, strategy, dataDir                            string
 		timeout                                              time.Duration
 		tf                                                   trainFlags
 		sf                                                   slurmFlags
@@ -124,6 +125,10 @@ settings; FILE may be left out.`,
 				}
 			}
 			g.Search = s
+			candArgs, err := dataArgs(g.Train.Dataset, dataDir)
+			if err != nil {
+				return err
+			}
 			strat, err := search.NewStrategy(s.Strategy, g, s.Seed, s.MaxDepth)
 			if err != nil {
 				return usageError{err}
@@ -174,11 +179,12 @@ settings; FILE may be left out.`,
 				if prog == nil {
 					sl.Log = stderr
 				}
+				sl.Args = append(sl.Args, candArgs...)
 				fmt.Fprintf(stderr, "each candidate is a Slurm job with %s (the run directory must be on a filesystem the compute nodes share)\n", strings.Join(sl.ResourceArgs(), " "))
 				ev = sl
 			} else {
 				l := &exec.Local{Grammar: g, SourceDir: srcDir, Threads: threads, Timeout: s.Timeout, Log: candLog,
-					CacheDir: filepath.Join(runDir, "cache")}
+					CacheDir: filepath.Join(runDir, "cache"), Args: candArgs}
 				if workers > 1 {
 					l.Log = nil // interleaved lines of several candidates help nobody
 				}
@@ -207,6 +213,7 @@ settings; FILE may be left out.`,
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&dataDir, "data", "", "data directory: CIFAR-10's binary files for cifar10 (required there; checked before the search starts); MNIST's files for mnist and addnist (default: found in the Go module cache). Not recorded: give it again to resume")
 	cmd.Flags().StringVar(&strategy, "strategy", "", "search strategy: "+strings.Join(search.Strategies, ", ")+" (default: the file's)")
 	cmd.Flags().IntVar(&evaluations, "evaluations", 0, "number of architectures to evaluate (default: the file's)")
 	cmd.Flags().Uint64Var(&seed, "seed", 0, "random seed (default: the file's)")
@@ -292,6 +299,31 @@ func newSlurm(g *dsl.Grammar, srcDir, runDir string, s dsl.SearchSettings) (*exe
 	return &exec.Slurm{Grammar: g, SourceDir: srcDir, Timeout: s.Timeout, CacheDir: filepath.Join(abs, "cache"),
 		Partition: s.Partition, Time: s.SlurmTime, CPUs: s.CPUs, Mem: s.Mem, Sbatch: strings.Fields(s.Sbatch),
 		JobName: "nasgc-" + filepath.Base(abs)}, nil
+}
+
+// dataArgs checks the data directory for the dataset before any
+// candidate is built and returns the candidates' flag for it (an absolute
+// path: candidates run in their own directories).
+func dataArgs(dataset, dir string) ([]string, error) {
+	if dataset == "cifar10" {
+		if dir == "" {
+			return nil, usageError{errors.New("the dataset is cifar10: give --data DIR, the directory holding CIFAR-10's binary files (data_batch_1.bin to data_batch_5.bin and test_batch.bin, or the cifar-10-batches-bin directory they unpack into)")}
+		}
+		if err := data.CheckCIFAR10(dir); err != nil {
+			return nil, fmt.Errorf("--data: %w", err)
+		}
+	}
+	if dir == "" {
+		return nil, nil
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, usageError{fmt.Errorf("--data %s: not a directory", dir)}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	return []string{"-data", abs}, nil
 }
 
 // loadRun returns the space of an existing run with its recorded settings.

@@ -186,6 +186,9 @@ func TestCIFAR10(t *testing.T) {
 	}
 	writeCIFAR(t, filepath.Join(dir, CIFAR10TestFile), 4, 7)
 	for _, d := range []string{dir, root} { // the files' directory, or where the archive was unpacked
+		if err := CheckCIFAR10(d); err != nil {
+			t.Fatal(err)
+		}
 		train, test, err := CIFAR10(d)
 		if err != nil {
 			t.Fatal(err)
@@ -216,8 +219,14 @@ func TestCIFAR10Errors(t *testing.T) {
 	if _, _, err := CIFAR10(dir); err == nil || !strings.Contains(err.Error(), "data_batch_1.bin") || !strings.Contains(err.Error(), "test_batch.bin") {
 		t.Errorf("empty directory: %v", err)
 	}
+	if err := CheckCIFAR10(dir); err == nil || !strings.Contains(err.Error(), "no data_batch_1.bin") {
+		t.Errorf("check, empty directory: %v", err)
+	}
 	if _, _, err := CIFAR10(""); err == nil || !strings.Contains(err.Error(), "-data") {
 		t.Errorf("no directory: %v", err)
+	}
+	if err := CheckCIFAR10(""); err == nil || !strings.Contains(err.Error(), "-data") {
+		t.Errorf("check, no directory: %v", err)
 	}
 	for _, f := range CIFAR10TrainFiles {
 		writeCIFAR(t, filepath.Join(dir, f), 2, 0)
@@ -227,6 +236,9 @@ func TestCIFAR10Errors(t *testing.T) {
 	}
 	if _, _, err := CIFAR10(dir); err == nil || !strings.Contains(err.Error(), "whole number") {
 		t.Errorf("truncated file: %v", err)
+	}
+	if err := CheckCIFAR10(dir); err == nil || !strings.Contains(err.Error(), "test_batch.bin has 100 bytes") {
+		t.Errorf("check, truncated file: %v", err)
 	}
 	bad := make([]byte, cifarRecord)
 	bad[0] = 10

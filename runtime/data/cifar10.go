@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -36,13 +37,8 @@ const cifarRecord = 1 + 3*32*32
 // with [CIFAR10Mean] and [CIFAR10Std]. A missing file is an error that
 // names the files expected.
 func CIFAR10(dir string) (train, test *Set, err error) {
-	if dir == "" {
-		return nil, nil, fmt.Errorf("data: CIFAR-10 needs a directory (the -data flag) holding %s", cifarFileList())
-	}
-	if _, err := os.Stat(filepath.Join(dir, CIFAR10TestFile)); errors.Is(err, fs.ErrNotExist) {
-		if sub := filepath.Join(dir, "cifar-10-batches-bin"); isDir(sub) {
-			dir = sub
-		}
+	if dir, err = cifarDir(dir); err != nil {
+		return nil, nil, err
 	}
 	if train, err = readCIFAR("cifar10-train", dir, CIFAR10TrainFiles); err != nil {
 		return nil, nil, err
@@ -51,6 +47,40 @@ func CIFAR10(dir string) (train, test *Set, err error) {
 		return nil, nil, err
 	}
 	return train, test, nil
+}
+
+// cifarDir is dir, or dir/cifar-10-batches-bin when the files are there.
+func cifarDir(dir string) (string, error) {
+	if dir == "" {
+		return "", fmt.Errorf("data: CIFAR-10 needs a directory (the -data flag) holding %s", cifarFileList())
+	}
+	if _, err := os.Stat(filepath.Join(dir, CIFAR10TestFile)); errors.Is(err, fs.ErrNotExist) {
+		if sub := filepath.Join(dir, "cifar-10-batches-bin"); isDir(sub) {
+			dir = sub
+		}
+	}
+	return dir, nil
+}
+
+// CheckCIFAR10 reports, without reading them, whether dir (or
+// dir/cifar-10-batches-bin) holds CIFAR-10's binary files, as [CIFAR10]
+// needs them: the error names the first file missing or not a whole
+// number of records.
+func CheckCIFAR10(dir string) error {
+	dir, err := cifarDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, f := range append(slices.Clone(CIFAR10TrainFiles), CIFAR10TestFile) {
+		st, err := os.Stat(filepath.Join(dir, f))
+		if err != nil {
+			return fmt.Errorf("data: CIFAR-10: no %s in %s; the directory must hold %s", f, dir, cifarFileList())
+		}
+		if st.Size() == 0 || st.Size()%cifarRecord != 0 {
+			return fmt.Errorf("data: CIFAR-10: %s has %d bytes, not a whole number of %d-byte records (1 label byte + 3,072 pixels)", filepath.Join(dir, f), st.Size(), cifarRecord)
+		}
+	}
+	return nil
 }
 
 func cifarFileList() string {
