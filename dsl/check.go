@@ -708,7 +708,7 @@ func (s *Sym) nonterminals(dst []*Rule) []*Rule {
 }
 
 // trainSettings lists the settings of a `train {}` block, for hints.
-const trainSettings = "train settings: dataset, epochs, steps, batch, subset, validation, test, optimizer, schedule, objective"
+const trainSettings = "train settings: dataset, epochs, steps, batch, subset, validation, test, optimizer, schedule, objective, augment"
 
 func (c *checker) train(b *BlockDecl) {
 	t := &c.g.Train
@@ -756,9 +756,16 @@ func (c *checker) train(b *BlockDecl) {
 				continue
 			}
 			t.Objective = name
+		case "augment":
+			name := identValue(s.Value)
+			if !slices.Contains(Augments, name) {
+				c.errorf(valuePos(s.Value), "augments: none (the images as they are), flip (a random horizontal flip), crop_flip (a random crop of the image padded by H/8 pixels, then a random flip)", "unknown augment %q", valueText(s.Value))
+				continue
+			}
+			t.Augment = name
 		default:
 			hint := trainSettings
-			if n := closest(s.Name.Name, []string{"dataset", "epochs", "steps", "batch", "subset", "validation", "test", "optimizer", "schedule", "objective"}); n != "" {
+			if n := closest(s.Name.Name, []string{"dataset", "epochs", "steps", "batch", "subset", "validation", "test", "optimizer", "schedule", "objective", "augment"}); n != "" {
 				hint = fmt.Sprintf("did you mean %s? (%s)", n, trainSettings)
 			}
 			c.errorf(s.Name.Pos, hint, "unknown train setting %s", s.Name.Name)

@@ -82,9 +82,10 @@ type Terminal struct {
 	Ops  []*Op     // primitive
 	Topo *TopoBody // topology
 
-	zero  int8 // set by Check: 1 not zero, 2 zero (see Zero)
-	slot  int  // set by Check: 1 + index in counts of a count(T) constraint, or 0
-	costs atomic.Pointer[[]primCost]
+	zero      int8   // set by Check: 1 not zero, 2 zero (see Zero)
+	labelHash uint64 // of Name, for kernel graph IDs
+	slot      int    // set by Check: 1 + index in counts of a count(T) constraint, or 0
+	costs     atomic.Pointer[[]primCost]
 }
 
 // Arity is the number of arguments a terminal takes.
@@ -178,7 +179,8 @@ type Sym struct {
 	// coarse is a topology call's label in the kernel graphs of hierarchy
 	// levels: "D1 Linear3" for the whole right side of a production of D1,
 	// the topology's name for a call nested in one.
-	coarse string
+	coarse     string
+	coarseHash uint64 // labelHash(coarse)
 }
 
 // TrainSettings is the training recipe of the `train {}` block. Each
@@ -203,7 +205,14 @@ type TrainSettings struct {
 	// accuracy (after training; the default) or naswot, the NASWOT score
 	// at initialisation on one minibatch (zero-cost: no training).
 	Objective string
+	// Augment is the data augmentation of the training batches: none (or
+	// ""), flip (a random horizontal flip) or crop_flip (a random crop of
+	// the image zero-padded by max(1, H/8) pixels, then a random flip).
+	Augment string
 }
+
+// Augments are the values of the `augment` train setting.
+var Augments = []string{"none", "flip", "crop_flip"}
 
 // Datasets are the datasets a `train {}` block may name, with the image
 // shape and class count each one has (a zero Shape for synthetic, which

@@ -408,6 +408,10 @@ func opCost(o *Op, in Shape, classes int) (params, flops int64, out Shape) {
 type LabelGraph struct {
 	Labels []string
 	Succ   [][]int
+	// ID is a 128-bit hash of the labels and successor lists (16 bytes),
+	// set by KernelGraphs: equal graphs have equal IDs, and different
+	// graphs different IDs but with a chance of about 2^-128 per pair.
+	ID string
 }
 
 // KernelGraphs returns the graphs the hierarchical WL kernel compares

@@ -15,6 +15,7 @@ import "sync"
 // arena).
 type knode struct {
 	label    string
+	lh       uint64 // hash of label
 	contract bool
 	scope    int32
 	in       []int32
@@ -23,6 +24,7 @@ type knode struct {
 type kscope struct {
 	parent, depth int32
 	label         string // "D1 Linear3", or the topology alone for a nested call
+	lh            uint64 // hash of label
 }
 
 type kbuilder struct {
@@ -54,7 +56,7 @@ func (g *Grammar) kernelGraphs(d *Derivation) ([]LabelGraph, error) {
 	defer kscratches.Put(ks)
 	b := &ks.b
 	b.reset()
-	b.nodes = append(b.nodes, knode{label: "input", scope: -1})
+	b.nodes = append(b.nodes, knode{label: "input", lh: labelHash("input"), scope: -1})
 	out := b.apply(d, d.Prod.Sym, 0, 0, 0)
 	if out == kdead {
 		return nil, errAllZero(d)
@@ -124,7 +126,7 @@ func (b *kbuilder) apply(d *Derivation, s *Sym, k int, in int32, level int32) in
 		return b.prim(t, []int32{in})
 	}
 	outer := b.cur
-	b.scopes = append(b.scopes, kscope{parent: outer, depth: level, label: s.coarse})
+	b.scopes = append(b.scopes, kscope{parent: outer, depth: level, label: s.coarse, lh: s.coarseHash})
 	b.cur = int32(len(b.scopes) - 1)
 	out := b.body(d, s, k, in, level)
 	b.cur = outer
@@ -222,7 +224,7 @@ func (b *kbuilder) prim(t *Terminal, ins []int32) int32 {
 			in = append(in, i)
 		}
 	}
-	return b.add(knode{label: t.Name, contract: t.identity(), in: in})
+	return b.add(knode{label: t.Name, lh: t.labelHash, contract: t.identity(), in: in})
 }
 
 // prune keeps the nodes that reach out (and the input), renumbered in
@@ -282,6 +284,8 @@ type contractor struct {
 	// after the other (sflat), where each node's list starts (soff, one
 	// entry per node), and each graph's first label (gstart).
 	labs   []string
+	lhs    []uint64 // the labels' hashes
+	ids    []string // each graph's content hash (LabelGraph.ID)
 	sflat  []int
 	soff   []int32
 	gstart []int32
@@ -299,6 +303,7 @@ func (c *contractor) reset(nodes []knode, scopes []kscope) {
 	}
 	c.src = c.src[:n]
 	c.labs, c.sflat, c.soff, c.gstart = c.labs[:0], c.sflat[:0], c.soff[:0], c.gstart[:0]
+	c.lhs, c.ids = c.lhs[:0], c.ids[:0]
 }
 
 // finish copies the graphs out of the scratch arrays, in four
@@ -323,7 +328,7 @@ func (c *contractor) finish() []LabelGraph {
 		if gi+1 < len(c.gstart) {
 			end = c.gstart[gi+1]
 		}
-		graphs[gi] = LabelGraph{Labels: labels[start:end:end], Succ: succ[start:end:end]}
+		graphs[gi] = LabelGraph{Labels: labels[start:end:end], Succ: succ[start:end:end], ID: c.ids[gi]}
 	}
 	return graphs
 }
@@ -353,6 +358,7 @@ func (c *contractor) contract(level int32) {
 	base := int32(len(c.labs))
 	c.gstart = append(c.gstart, base)
 	labels := append(c.labs, "input")
+	c.lhs = append(c.lhs, nodes[0].lh)
 	c.kid[0] = 0
 	for i := 1; i < len(nodes); i++ {
 		if gr := c.group[i]; gr >= 0 {
@@ -361,6 +367,7 @@ func (c *contractor) contract(level int32) {
 				k = int32(len(labels)) - base
 				c.gkid[gr] = k
 				labels = append(labels, c.scopes[gr].label)
+				c.lhs = append(c.lhs, c.scopes[gr].lh)
 			}
 			c.kid[i] = k
 			continue
@@ -371,9 +378,11 @@ func (c *contractor) contract(level int32) {
 		}
 		c.kid[i] = int32(len(labels)) - base
 		labels = append(labels, nodes[i].label)
+		c.lhs = append(c.lhs, nodes[i].lh)
 	}
 	outK := int32(len(labels)) - base
 	labels = append(labels, "output")
+	c.lhs = append(c.lhs, outputHash)
 	c.labs = labels
 	for i := range c.done {
 		c.done[i] = false
@@ -405,6 +414,44 @@ func (c *contractor) contract(level int32) {
 		}
 	}
 	c.succ(int(outK) + 1)
+	c.ids = append(c.ids, c.graphID(int(base), int(outK)+1))
+}
+
+var outputHash = labelHash("output")
+
+// labelHash hashes a label for graph IDs (FNV-1a, then mixed).
+func labelHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return hmix(h)
+}
+
+// graphID is the 128-bit content hash of the graph of n nodes whose first
+// label is labs[base]: its labels and successor lists, as 16 bytes.
+func (c *contractor) graphID(base, n int) string {
+	h1, h2 := hmix(uint64(n)), hmix(uint64(n)^0x9e3779b97f4a7c15)
+	first := len(c.soff) - n
+	for i := range n {
+		lh := c.lhs[base+i]
+		h1 = hmix(h1*0xbf58476d1ce4e5b9 ^ lh)
+		h2 = hmix(h2*0x94d049bb133111eb + lh)
+		end := len(c.sflat)
+		if first+i+1 < len(c.soff) {
+			end = int(c.soff[first+i+1])
+		}
+		for _, v := range c.sflat[c.soff[first+i]:end] {
+			h1 = hmix(h1 ^ uint64(v+1)<<32 ^ uint64(i))
+			h2 = hmix(h2 + uint64(v+1)*0x2545f4914f6cdd1d + uint64(i))
+		}
+	}
+	var b [16]byte
+	for i := range 8 {
+		b[i] = byte(h1 >> (8 * i))
+		b[8+i] = byte(h2 >> (8 * i))
+	}
+	return string(b[:])
 }
 
 // sources lists the kernel nodes whose output reaches node j through

@@ -216,6 +216,7 @@ func TestKernelGraphsDirect(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		byID, byContent := map[string]string{}, map[string]string{}
 		for i := range 300 {
 			d, err := s.Sample()
 			if err != nil {
@@ -237,6 +238,18 @@ func TestKernelGraphsDirect(t *testing.T) {
 				want, err := g.kernelGraphsViaGraph(d)
 				if err != nil {
 					t.Fatal(err)
+				}
+				for k := range got {
+					// IDs: equal exactly for equal graphs.
+					content := fmt.Sprint(got[k].Labels, got[k].Succ)
+					if c, ok := byID[got[k].ID]; ok && c != content || len(got[k].ID) != 16 {
+						t.Fatalf("%s: one ID for two graphs:\n%s\n%s", name, c, content)
+					}
+					if id, ok := byContent[content]; ok && id != got[k].ID {
+						t.Fatalf("%s: two IDs for one graph %s", name, content)
+					}
+					byID[got[k].ID], byContent[content] = content, got[k].ID
+					got[k].ID = ""
 				}
 				if fmt.Sprint(got) != fmt.Sprint(want) {
 					t.Fatalf("%s sample %d: kernel graphs differ\ngot  %v\nwant %v\n%s", name, i, got, want, d)

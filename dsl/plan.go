@@ -175,6 +175,7 @@ func (g *Grammar) prepare() {
 		}
 	}
 	for _, t := range g.Terminals {
+		t.labelHash = labelHash(t.Name)
 		t.zero = 0
 		z := t.Zero()
 		t.zero = 1
@@ -218,6 +219,7 @@ func (g *Grammar) prepare() {
 	coarse = func(s *Sym) {
 		if s.Terminal != nil && s.Terminal.Kind == Topology {
 			s.coarse = s.Terminal.Name
+			s.coarseHash = labelHash(s.coarse)
 		}
 		for _, a := range s.Args {
 			coarse(a)
@@ -231,6 +233,7 @@ func (g *Grammar) prepare() {
 			coarse(p.Sym)
 			if p.Sym.Terminal != nil && p.Sym.Terminal.Kind == Topology {
 				p.Sym.coarse = r.Name + " " + p.Sym.Terminal.Name
+				p.Sym.coarseHash = labelHash(p.Sym.coarse)
 			}
 		}
 	}

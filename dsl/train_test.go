@@ -11,8 +11,8 @@ func TestTrainRecipe(t *testing.T) {
 		want  TrainSettings
 	}{
 		{"train { epochs 2 }", func() TrainSettings { s := DefaultTrain; s.Epochs = 2; return s }()},
-		{"train { dataset synthetic; steps 50; batch 64; validation 5K; subset 0; test 500; schedule cosine; optimizer sgd(lr: 0.01, momentum: 0.9, weight_decay: 3e-4, nesterov: true) }",
-			TrainSettings{Dataset: "synthetic", Epochs: 1, Steps: 50, Batch: 64, Validation: 5000, Test: 500, Schedule: "cosine",
+		{"train { dataset synthetic; steps 50; batch 64; validation 5K; subset 0; test 500; schedule cosine; augment crop_flip; optimizer sgd(lr: 0.01, momentum: 0.9, weight_decay: 3e-4, nesterov: true) }",
+			TrainSettings{Dataset: "synthetic", Epochs: 1, Steps: 50, Batch: 64, Validation: 5000, Test: 500, Schedule: "cosine", Augment: "crop_flip",
 				Optimizer: "sgd", LR: 0.01, Momentum: 0.9, WeightDecay: 3e-4, Nesterov: true}},
 		// adam starts from its own defaults, not from sgd's.
 		{"train { optimizer adam(weight_decay: 1e-4) }",
@@ -28,6 +28,8 @@ func TestTrainRecipe(t *testing.T) {
 				return s
 			}()},
 		{"train { optimizer sgd }", DefaultTrain},
+		{"train { augment flip }", func() TrainSettings { s := DefaultTrain; s.Augment = "flip"; return s }()},
+		{"train { augment none }", func() TrainSettings { s := DefaultTrain; s.Augment = "none"; return s }()},
 	} {
 		g, ds := ParseAndCheck("t.nasg", []byte(header+"S -> conv\n"+c.block+"\n"))
 		if ds.HasErrors() {
@@ -61,5 +63,12 @@ func TestTrainDatasetShape(t *testing.T) {
 	}
 	if err := DatasetFits("imagenet", Shape{3, 28, 28}, 20); err == nil {
 		t.Error("unknown dataset accepted")
+	}
+}
+
+func TestTrainAugmentSuggestion(t *testing.T) {
+	_, ds := ParseAndCheck("t.nasg", []byte(header+"S -> conv\ntrain { epochs 1; augmnt crop_flip }\n"))
+	if !ds.HasErrors() || !strings.Contains(ds.Error(), "did you mean augment?") {
+		t.Errorf("augmnt: %v", ds)
 	}
 }

@@ -145,7 +145,7 @@ func kernelArch(g *dsl.Grammar, d *dsl.Derivation) (gp.Arch, error) {
 	}
 	a := gp.Arch{Graphs: make([]gp.Graph, len(lgs))}
 	for i, lg := range lgs {
-		a.Graphs[i] = gp.Graph{Labels: lg.Labels, Succ: lg.Succ}
+		a.Graphs[i] = gp.Graph{Labels: lg.Labels, Succ: lg.Succ, ID: lg.ID}
 	}
 	return a, nil
 }

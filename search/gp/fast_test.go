@@ -1,6 +1,7 @@
 package gp
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -348,4 +349,48 @@ func cloneSegs(s []sparse) []sparse {
 func (d *dict) ccurAll(g *Graph, h int) []uint64 {
 	_, _, codes := d.lookupWLFrom(g, h, nil, nil, nil)
 	return codes
+}
+
+// TestGraphIDs checks that graphs named by IDs give the predictions the
+// same graphs give read in full, the cache serving equal graphs by ID.
+func TestGraphIDs(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 13))
+	sizes := []int{30, 4, 10}
+	m, _ := New(Config{})
+	for range 20 {
+		if err := m.Add(randArch(r, sizes, 5), r.NormFloat64()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.Fit(); err != nil {
+		t.Fatal(err)
+	}
+	var plain, named []Arch
+	for i := range 10 {
+		a := randArch(r, sizes, 6)
+		if i%3 == 2 {
+			a = plain[i-1] // repeats
+		}
+		plain = append(plain, a)
+		b := Arch{Graphs: slices.Clone(a.Graphs)}
+		for k := range b.Graphs {
+			b.Graphs[k].ID = fmt.Sprint(b.Graphs[k].Labels, b.Graphs[k].Succ)
+		}
+		named = append(named, b)
+	}
+	dropCaches(m)
+	mu0, v0, err := m.Predict(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropCaches(m)
+	for round := range 2 {
+		mu1, v1, err := m.Predict(named)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(mu0, mu1) || !slices.Equal(v0, v1) {
+			t.Fatalf("round %d: predictions with IDs differ", round)
+		}
+	}
 }

@@ -13,6 +13,11 @@ import (
 type Graph struct {
 	Labels []string
 	Succ   [][]int
+	// ID, when not empty, names the graph's content: graphs with equal
+	// IDs must have equal labels and successor lists, and graphs that
+	// differ, different IDs. The model then finds the graphs it has seen
+	// by their ID instead of reading them.
+	ID string
 }
 
 // Arch is what the models know of an architecture: its kernel graphs.

@@ -304,9 +304,15 @@ type rowCache struct {
 // rowCacheFloats caps the floats a slot's row cache holds.
 var rowCacheFloats = 1 << 19 // a variable for the tests
 
-// graphKey appends an exact encoding of g (labels and successor lists) to
-// b.
+// graphKey appends a key of g's content to b: its ID when it has one,
+// else an exact encoding of its labels and successor lists.
 func graphKey(b []byte, g *Graph) []byte {
+	if g.ID != "" {
+		// The graph's ID; a first byte keeps IDs and contents apart.
+		b = append(b, 1)
+		return append(b, g.ID...)
+	}
+	b = append(b, 0)
 	b = binary.AppendUvarint(b, uint64(len(g.Labels)))
 	for i, l := range g.Labels {
 		b = binary.AppendUvarint(b, uint64(len(l)))
