@@ -624,6 +624,9 @@ func trainDefaults(g *dsl.Grammar) jen.Dict {
 	if t.Objective != "" && t.Objective != "accuracy" {
 		defaults[jen.Id("Objective")] = jen.Lit(t.Objective)
 	}
+	if t.Augment != "" && t.Augment != "none" {
+		defaults[jen.Id("Augment")] = jen.Lit(t.Augment)
+	}
 	return defaults
 }
 

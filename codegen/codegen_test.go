@@ -297,3 +297,27 @@ func TestEveryOperationGenerates(t *testing.T) {
 		}
 	}
 }
+
+// TestAugmentDefault checks that the train block's augment reaches the
+// program's defaults, and that nothing is written without one.
+func TestAugmentDefault(t *testing.T) {
+	g := loadSpace(t, "toy.nasg")
+	d, err := g.ParseTerm("conv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ augment, want string }{{"", ""}, {"none", ""}, {"flip", `Augment: "flip"`}, {"crop_flip", `Augment: "crop_flip"`}} {
+		g.Train.Augment = c.augment
+		pkg, err := Generate(g, d, Options{SourceDir: "/x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		main := string(pkg.Files["main.go"])
+		if has := strings.Contains(main, "Augment"); has != (c.want != "") {
+			t.Errorf("augment %q: main.go mentions Augment: %v\n%s", c.augment, has, main)
+		}
+		if c.want != "" && !strings.Contains(strings.Join(strings.Fields(main), " "), c.want) {
+			t.Errorf("augment %q: main.go lacks %s\n%s", c.augment, c.want, main)
+		}
+	}
+}

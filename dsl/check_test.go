@@ -69,7 +69,7 @@ func TestCheckDiagnostics(t *testing.T) {
 		{"duplicate name", header + "primitive conv = relu\nS -> conv\n",
 			[]string{"t.nasg:10:11: primitive conv is already declared; rename one of them (the first is at 6:11); primitives, topologies and nonterminals share one namespace"}},
 		{"bad setting", header + "S -> conv\ntrain { epochs 1; batchsize 3 }\n",
-			[]string{"t.nasg:11:19: unknown train setting batchsize; train settings: dataset, epochs, steps, batch, subset, validation, test, optimizer, schedule, objective"}},
+			[]string{"t.nasg:11:19: unknown train setting batchsize; train settings: dataset, epochs, steps, batch, subset, validation, test, optimizer, schedule, objective, augment"}},
 		{"max depth too small", header + "S -> Seq(S, T) | T\nT -> Seq(T, T) | conv\nsearch { max_depth 1 }\n",
 			[]string{"t.nasg:10:1: start symbol S needs a depth of 2, but max_depth is 1; set max_depth 2 or more in the search block"}},
 		{"several errors at once", header + "S -> Seq(X, Y)\n",

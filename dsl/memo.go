@@ -165,7 +165,6 @@ func symClosed(s *Sym, isClosed func(*Rule) bool) bool {
 type tabler struct {
 	tables map[*Rule]*[2][]tentry // nil value: too large
 	nrules int
-	n      int // entries made for the table being built
 }
 
 // errTableFull stops the enumeration of a rule past maxTable derivations.

@@ -52,7 +52,7 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: os.Getenv("NASGC_UPDATE") != "",
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"mkcifar": mkcifar},
+		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"mkcifar": mkcifar},
 		Setup: func(env *testscript.Env) error {
 			for k, v := range vars {
 				env.Setenv(k, v)

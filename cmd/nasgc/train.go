@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,10 +22,10 @@ import (
 
 // trainFlags override the file's train {} block.
 type trainFlags struct {
-	epochs, steps, subset, validation, test, batch int
-	lr, momentum, weightDecay                      float64
-	dataset, optimizer, schedule, objective        string
-	nesterov                                       bool
+	epochs, steps, subset, validation, test, batch   int
+	lr, momentum, weightDecay                        float64
+	dataset, optimizer, schedule, objective, augment string
+	nesterov                                         bool
 }
 
 func (f *trainFlags) register(cmd *cobra.Command) {
@@ -41,6 +42,7 @@ func (f *trainFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.nesterov, "nesterov", false, "SGD with Nesterov momentum")
 	cmd.Flags().Float64Var(&f.weightDecay, "weight-decay", -1, "weight decay (L2, added to the gradient)")
 	cmd.Flags().StringVar(&f.schedule, "schedule", "", "learning-rate schedule: none or cosine")
+	cmd.Flags().StringVar(&f.augment, "augment", "", "augmentation of the training batches: none, flip (random horizontal flip) or crop_flip (random crop of the image padded by max(1, H/8) pixels, then the flip)")
 	cmd.Flags().StringVar(&f.objective, "objective", "", "what a candidate reports: accuracy (train, then validate) or naswot (the NASWOT score at initialisation, no training)")
 }
 
@@ -129,6 +131,12 @@ func (f *trainFlags) apply(cmd *cobra.Command, g *dsl.Grammar) (*dsl.Grammar, er
 			return nil, usageError{fmt.Errorf("--schedule must be none or cosine, got %q", f.schedule)}
 		}
 		t.Schedule = f.schedule
+	}
+	if set("augment") {
+		if !slices.Contains(dsl.Augments, f.augment) {
+			return nil, usageError{fmt.Errorf("--augment must be none, flip or crop_flip, got %q", f.augment)}
+		}
+		t.Augment = f.augment
 	}
 	if t.Nesterov && t.Momentum == 0 {
 		return nil, usageError{errors.New("Nesterov momentum needs a momentum above 0: give --momentum")}

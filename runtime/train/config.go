@@ -51,6 +51,12 @@ type Config struct {
 	// or ObjectiveNASWOT: score the network at initialisation on one
 	// training batch and report Result.Objective, without training.
 	Objective string
+	// Augment is the data augmentation of the training batches (never of
+	// the validation or test images): AugmentNone ("" means none),
+	// AugmentFlip (a random horizontal flip) or AugmentCropFlip (a random
+	// crop of the image zero-padded by data.CropPad(H) pixels, then a
+	// random flip), drawn from Seed. See data.Augment.
+	Augment string
 
 	// Weights, if not "", names the file the trained weights are written
 	// to after training (nn.Net's Save format).
@@ -74,6 +80,13 @@ const (
 
 	ScheduleNone   = "none"   // a constant learning rate
 	ScheduleCosine = "cosine" // [Cosine] annealing to 0 over the run, per step
+)
+
+// Augmentations of the training batches.
+const (
+	AugmentNone     = "none"      // the images as they are
+	AugmentFlip     = "flip"      // a horizontal flip with probability 1/2
+	AugmentCropFlip = "crop_flip" // a random crop of the padded image, then the flip
 )
 
 // Sizes of the synthetic dataset when Subset or Test is 0.
@@ -117,6 +130,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("objective %q: want %s or %s", c.Objective, ObjectiveAccuracy, ObjectiveNASWOT)
 	case c.Schedule != "" && c.Schedule != ScheduleNone && c.Schedule != ScheduleCosine:
 		return fmt.Errorf("schedule %q: want %s or %s", c.Schedule, ScheduleNone, ScheduleCosine)
+	case c.Augment != "" && c.Augment != AugmentNone && c.Augment != AugmentFlip && c.Augment != AugmentCropFlip:
+		return fmt.Errorf("augment %q: want %s, %s or %s", c.Augment, AugmentNone, AugmentFlip, AugmentCropFlip)
 	}
 	return nil
 }

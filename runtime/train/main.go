@@ -30,8 +30,9 @@ const (
 // -steps N, -batch N, -subset N, -validation N, -test N, -seed N,
 // -threads N, -time-limit DURATION (e.g. 90s), -optimizer sgd|adam, -lr X,
 // -momentum X, -nesterov, -beta1 X, -beta2 X, -wd X, -schedule none|cosine,
-// -weights FILE (write the trained weights there), -result FILE (also write
-// the JSON line there, atomically) and -q (no progress).
+// -objective accuracy|naswot, -augment none|flip|crop_flip, -weights FILE
+// (write the trained weights there), -result FILE (also write the JSON line
+// there, atomically) and -q (no progress).
 func Main(p Program) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -116,6 +117,7 @@ func parseFlags(p Program, args []string, stderr io.Writer) (cfg Config, result 
 	fs.StringVar(&cfg.Schedule, "schedule", cfg.Schedule, "learning-rate schedule: none or cosine (to 0 over the run, per step)")
 	fs.StringVar(&cfg.Weights, "weights", cfg.Weights, "write the trained weights to `file`")
 	fs.StringVar(&cfg.Objective, "objective", cfg.Objective, "accuracy (train, then evaluate) or naswot (the NASWOT score at initialisation on one batch, no training)")
+	fs.StringVar(&cfg.Augment, "augment", cfg.Augment, "augmentation of the training batches: none, flip (random horizontal flip) or crop_flip (random crop of the image padded by max(1, H/8) pixels, then the flip)")
 	fs.StringVar(&result, "result", "", "also write the JSON result to `file` (atomically)")
 	fs.BoolVar(&quiet, "q", false, "no progress lines on stderr")
 	if err := fs.Parse(args); err != nil {

@@ -280,3 +280,85 @@ func TestCIFAR10Run(t *testing.T) {
 		t.Errorf("%+v", res)
 	}
 }
+
+// TestAugmentRun trains with augmented batches: the same seed gives the
+// same run, which differs from the run without augmentation; an unknown
+// augmentation is refused.
+func TestAugmentRun(t *testing.T) {
+	run := func(args ...string) map[string]any {
+		t.Helper()
+		args = append([]string{"-steps", "15", "-subset", "200", "-test", "100", "-seed", "3", "-q"}, args...)
+		var stdout, stderr strings.Builder
+		if code := MainArgs(context.Background(), synthProgram(), args, &stdout, &stderr); code != ExitOK {
+			t.Fatalf("%v: exit %d: %s %s", args, code, stdout.String(), stderr.String())
+		}
+		var line map[string]any
+		if err := json.Unmarshal([]byte(stdout.String()), &line); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"seconds", "train_seconds", "eval_seconds", "images_per_sec"} {
+			delete(line, k)
+		}
+		return line
+	}
+	a, b := run("-augment", "crop_flip"), run("-augment", "crop_flip")
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if string(ja) != string(jb) {
+		t.Errorf("crop_flip, same seed, different results:\n%s\n%s", ja, jb)
+	}
+	for _, other := range []string{"none", "flip"} {
+		if c := run("-augment", other); c["train_loss"] == a["train_loss"] {
+			t.Errorf("augment %s and crop_flip: the same training loss %v", other, a["train_loss"])
+		}
+	}
+	if c, d := run(), run("-augment", "none"); c["train_loss"] != d["train_loss"] {
+		t.Errorf("augment none changed the run: train loss %v, not %v", d["train_loss"], c["train_loss"])
+	}
+	var stdout, stderr strings.Builder
+	if code := MainArgs(context.Background(), synthProgram(), []string{"-augment", "cutout", "-q"}, &stdout, &stderr); code != ExitBadArgs || !strings.Contains(stderr.String(), `augment "cutout": want none, flip or crop_flip`) {
+		t.Errorf("augment cutout: exit %d, %s", code, stderr.String())
+	}
+}
+
+// TestAugmentTrainingOnly checks that the training batches are augmented
+// and the evaluation batches are not.
+func TestAugmentTrainingOnly(t *testing.T) {
+	p := synthProgram()
+	cfg := p.Defaults
+	cfg.Subset, cfg.Test = 200, 40
+	sets, err := loadData(cfg, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSession(p, 1, cfg.Batch, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	s.setAugment(AugmentCropFlip, sets.train.H, 1)
+	if s.augPad != 1 || !s.augFlip {
+		t.Fatalf("crop_flip on 12×12 images: pad %d, flip %v; want 1, true", s.augPad, s.augFlip)
+	}
+	idx, _ := data.NewBatches(sets.train.Len(), cfg.Batch, 1).Next()
+	plain := make([]float32, len(s.tx))
+	data.Fill(sets.train, idx, plain, nil)
+	if _, err := s.step(sets.train, idx, cfg.optimizer()); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(s.tx, plain) {
+		t.Error("the training batch was not augmented")
+	}
+	if _, _, err := s.evaluate(sets.test, func() *failure { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	all := make([]int, sets.test.Len())
+	for i := range all {
+		all[i] = i
+	}
+	plain = make([]float32, len(s.ex))
+	data.Fill(sets.test, all, plain, nil)
+	if !slices.Equal(s.ex, plain) {
+		t.Error("the evaluation batch was augmented")
+	}
+}

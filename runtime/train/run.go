@@ -224,14 +224,19 @@ func (r *runner) run() error {
 	defer s.close()
 	r.res.Params = s.net.NumParams()
 	r.res.FLOPs = s.net.FLOPs()
+	s.setAugment(cfg.Augment, trainSet.H, cfg.Seed)
 
 	batches := data.NewBatches(trainSet.Len(), cfg.Batch, cfg.Seed)
 	steps := cfg.Steps
 	if steps <= 0 {
 		steps = cfg.Epochs * batches.PerEpoch()
 	}
-	r.logf("train: %s: %d params, %.1f MFLOP/img, %s: %d train / %d validation / %d test images, %d steps of %d",
-		p.Term, r.res.Params, float64(r.res.FLOPs)/1e6, cfg.Dataset, trainSet.Len(), r.res.ValImages, testSet.Len(), steps, cfg.Batch)
+	aug := ""
+	if s.augRNG != nil {
+		aug = ", augment " + cfg.Augment
+	}
+	r.logf("train: %s: %d params, %.1f MFLOP/img, %s: %d train / %d validation / %d test images, %d steps of %d%s",
+		p.Term, r.res.Params, float64(r.res.FLOPs)/1e6, cfg.Dataset, trainSet.Len(), r.res.ValImages, testSet.Len(), steps, cfg.Batch, aug)
 
 	if err := r.train(s, trainSet, batches, steps, cfg.optimizer()); err != nil {
 		return err

@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"slices"
 
@@ -25,6 +26,11 @@ type session struct {
 	loss    *G.Value
 	weights []*tensor.Dense
 	grads   []*tensor.Dense
+
+	// augmentation of the training batches: none while augRNG is nil
+	augPad  int
+	augFlip bool
+	augRNG  *rand.Rand
 
 	// evaluation graph
 	eb     *nn.B
@@ -115,6 +121,26 @@ func bind(x nn.X, n int) ([]float32, error) {
 	return buf, nil
 }
 
+// augmentSeed separates the augmentation's random stream from the
+// parameters' and the batches', which derive from the same seed.
+const augmentSeed = 0x6175676d656e74
+
+// setAugment makes step augment the training batches as mode asks (one of
+// the Augment constants, "" meaning none), for images of height h, with
+// random draws derived from seed.
+func (s *session) setAugment(mode string, h int, seed uint64) {
+	s.augPad, s.augFlip, s.augRNG = 0, false, nil
+	switch mode {
+	case AugmentFlip:
+		s.augFlip = true
+	case AugmentCropFlip:
+		s.augPad, s.augFlip = data.CropPad(h), true
+	default:
+		return
+	}
+	s.augRNG = rand.New(rand.NewPCG(seed, augmentSeed))
+}
+
 // releaseTraining frees the training graph's per-run memory once training
 // is over, and collects it, so that evaluating reuses it instead of raising
 // the peak. The parameters stay; step must not be called after.
@@ -140,6 +166,9 @@ func (s *session) close() {
 // step runs one optimiser step on the images idx of set and returns the loss.
 func (s *session) step(set *data.Set, idx []int, opt Optimizer) (float64, error) {
 	data.Fill(set, idx, s.tx, s.ty)
+	if s.augRNG != nil {
+		data.Augment(set, s.tx, len(idx), s.augPad, s.augFlip, s.augRNG)
+	}
 	defer s.tvm.Reset()
 	if err := s.tvm.RunAll(); err != nil {
 		return 0, err
