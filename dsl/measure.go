@@ -133,30 +133,32 @@ func (m *measurer) sym(d *Derivation, s *Sym, k int, in flow) (flow, bool) {
 	}
 	starts := argKidStart(s)
 	fmark, bmark := len(m.fs), len(m.bs)
-	defer func() { m.fs, m.bs = m.fs[:fmark], m.bs[:bmark] }()
-	zero := m.bools(len(s.Args))
-	for i, a := range s.Args {
-		if a.Rule != nil {
-			zero[i] = isZeroDeriv(d.Kids[k+starts[i]])
-		} else {
-			zero[i] = a.isZero()
+	b := t.Topo
+	var run []bool
+	if n := len(s.Args); n <= 64 && b.plans != nil {
+		var mask uint64
+		for i, a := range s.Args {
+			if a.Rule != nil && isZeroDeriv(d.Kids[k+starts[i]]) || a.Rule == nil && a.isZero() {
+				mask |= 1 << i
+			}
 		}
+		run = b.plans[mask]
+	} else {
+		zero := m.bools(n)
+		for i, a := range s.Args {
+			if a.Rule != nil {
+				zero[i] = isZeroDeriv(d.Kids[k+starts[i]])
+			} else {
+				zero[i] = a.isZero()
+			}
+		}
+		run = b.Plan(zero)
 	}
-	p := t.Topo.Program()
-	run := t.Topo.Plan(zero)
+	p := b.Program()
 	apps := m.flows(len(p.Apps))
 	liveApp := m.bools(len(p.Apps))
 	nodes := m.flows(len(p.Nodes))
 	liveNode := m.bools(len(p.Nodes))
-	val := func(v int) (flow, bool) {
-		switch {
-		case v == refIn:
-			return in, true
-		case v >= 0:
-			return apps[v], liveApp[v]
-		}
-		return nodes[nodeOfRef(v)], liveNode[nodeOfRef(v)]
-	}
 	next := 0
 	for i, vals := range p.Nodes {
 		for ; next < p.NodeEnd[i]; next++ {
@@ -169,8 +171,14 @@ func (m *measurer) sym(d *Derivation, s *Sym, k int, in flow) (flow, bool) {
 			var liveBuf [2]bool
 			ins, liveIn := insBuf[:0], liveBuf[:0]
 			for _, v := range a.In {
-				f, l := val(v)
-				ins, liveIn = append(ins, f), append(liveIn, l)
+				switch {
+				case v == refIn:
+					ins, liveIn = append(ins, in), append(liveIn, true)
+				case v >= 0:
+					ins, liveIn = append(ins, apps[v]), append(liveIn, liveApp[v])
+				default:
+					ins, liveIn = append(ins, nodes[nodeOfRef(v)]), append(liveIn, liveNode[nodeOfRef(v)])
+				}
 			}
 			if len(ins) == 1 {
 				apps[next], liveApp[next] = m.sym(d, arg, k+starts[a.Slot], ins[0])
@@ -180,7 +188,16 @@ func (m *measurer) sym(d *Derivation, s *Sym, k int, in flow) (flow, bool) {
 		}
 		var out flow
 		for _, v := range vals {
-			f, l := val(v)
+			var f flow
+			var l bool
+			switch {
+			case v == refIn:
+				f, l = in, true
+			case v >= 0:
+				f, l = apps[v], liveApp[v]
+			default:
+				f, l = nodes[nodeOfRef(v)], liveNode[nodeOfRef(v)]
+			}
 			if !l {
 				continue
 			}
@@ -196,7 +213,9 @@ func (m *measurer) sym(d *Derivation, s *Sym, k int, in flow) (flow, bool) {
 	if t.slot > 0 && liveNode[last] {
 		m.count[t.slot-1]++
 	}
-	return nodes[last], liveNode[last]
+	out, live := nodes[last], liveNode[last]
+	m.fs, m.bs = m.fs[:fmark], m.bs[:bmark]
+	return out, live
 }
 
 // binary applies the binary primitive that arg (of d's production)
