@@ -103,7 +103,9 @@ func (m *measurer) deriv(d *Derivation, in flow) (flow, bool) {
 		}
 		return flow{shape: mm.out, depth: in.depth + int(mm.depth)}, mm.live
 	}
-	if len(m.count) > maxCounted {
+	if len(m.count) > maxCounted || d.info.flat && d.info.rocc == nil {
+		// Not memoised: a node whose kids are all tabulated measures
+		// again in a few lookups, and a fresh sample has dozens.
 		return m.sym(d, d.Prod.Sym, 0, in)
 	}
 	p0, f0 := m.params, m.flops

@@ -18,6 +18,9 @@ type dinfo struct {
 	depth  int32 // depthUse: recursive-rule expansions on the longest path down
 	nodes  int32 // derivation nodes, a shared derivation counted at each use
 	occ    int32 // swappable occurrences, a shared derivation counted at each use
+	// flat: every kid is a tabulated subtree, so measuring the node
+	// again is a few memo lookups; its own measures are not memoised.
+	flat bool
 	// h1, h2 hash the tree's structure (productions by rule and index):
 	// equal trees hash equal (Key).
 	h1, h2 uint64
@@ -41,7 +44,7 @@ func (d *Derivation) facts() dinfo {
 func (d *Derivation) seal() { d.info = d.computeInfo() }
 
 func (d *Derivation) computeInfo() dinfo {
-	in := dinfo{sealed: true, conn: true, nodes: 1}
+	in := dinfo{sealed: true, conn: true, nodes: 1, flat: true}
 	in.h1 = hmix(uint64(d.Prod.Rule.idx)<<32 | uint64(uint32(d.Prod.Index)) ^ 0x6e617367)
 	in.h2 = hmix(in.h1 ^ 0x9e3779b97f4a7c15)
 	for _, k := range d.Kids {
@@ -50,6 +53,7 @@ func (d *Derivation) computeInfo() dinfo {
 			c := k.computeInfo()
 			f = &c
 		}
+		in.flat = in.flat && f.rocc != nil
 		in.h1 = hmix(in.h1*0xbf58476d1ce4e5b9 ^ f.h1)
 		in.h2 = hmix(in.h2*0x94d049bb133111eb + f.h2)
 		in.depth = max(in.depth, f.depth)
