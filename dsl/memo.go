@@ -114,6 +114,10 @@ type tentry struct {
 	d      *Derivation
 	p, cum float64
 	unsure bool
+	// Walker's alias method: a uniform slot i keeps itself with
+	// probability q, else gives alias.
+	q     float64
+	alias int32
 }
 
 // maxTable bounds the derivations tabulated per rule.
@@ -196,8 +200,46 @@ func (t *tabler) rule(r *Rule) (out *[2][]tentry) {
 			cum += tb[mode][i].p
 			tb[mode][i].cum = cum
 		}
+		makeAlias(tb[mode])
 	}
 	return &tb
+}
+
+// makeAlias sets the alias tables of tb (Vose's construction), for draws
+// in constant time.
+func makeAlias(tb []tentry) {
+	n := len(tb)
+	total := 0.0
+	for _, e := range tb {
+		total += e.p
+	}
+	scaled := make([]float64, n)
+	var small, large []int
+	for i, e := range tb {
+		scaled[i] = e.p / total * float64(n)
+		if scaled[i] < 1 {
+			small = append(small, i)
+		} else {
+			large = append(large, i)
+		}
+	}
+	for len(small) > 0 && len(large) > 0 {
+		s, l := small[len(small)-1], large[len(large)-1]
+		small = small[:len(small)-1]
+		tb[s].q, tb[s].alias = scaled[s], int32(l)
+		scaled[l] -= 1 - scaled[s]
+		if scaled[l] < 1 {
+			large = large[:len(large)-1]
+			small = append(small, l)
+		}
+	}
+	// What is left has probability 1 up to rounding.
+	for _, i := range large {
+		tb[i].q, tb[i].alias = 1, int32(i)
+	}
+	for _, i := range small {
+		tb[i].q, tb[i].alias = 1, int32(i)
+	}
 }
 
 // get is the table of r for the mode, panicking with errTableFull when r
@@ -318,19 +360,16 @@ func (s *Sym) zeroArgs() uint64 {
 	return mask
 }
 
-// draw picks an entry of a table with one uniform draw.
+// draw picks an entry of a table with one uniform draw (the alias
+// method: the draw's integer part picks a slot, its fraction the slot or
+// its alias).
 func (s *Sampler) draw(tb []tentry) tentry {
-	x := s.Rand.Float64()
-	lo, hi := 0, len(tb)-1
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if tb[mid].cum > x {
-			hi = mid
-		} else {
-			lo = mid + 1
-		}
+	u := s.Rand.Float64() * float64(len(tb))
+	i := min(int(u), len(tb)-1)
+	if u-float64(i) >= tb[i].q {
+		i = int(tb[i].alias)
 	}
-	return tb[lo]
+	return tb[i]
 }
 
 // measured is what the constraint walk found for a subtree on one input

@@ -47,6 +47,18 @@ func TestTablesDrawAsTheSampler(t *testing.T) {
 				if math.Abs(sum-1) > 1e-9 || math.Abs(tb[len(tb)-1].cum-sum) > 1e-12 {
 					t.Fatalf("%s %s mode %d: probabilities sum to %v (last cum %v)", name, r.Name, mode, sum, tb[len(tb)-1].cum)
 				}
+				// The alias tables give every entry its probability:
+				// exactly, as the mass of the slots that lead to it.
+				mass := make([]float64, len(tb))
+				for i, e := range tb {
+					mass[i] += e.q / float64(len(tb))
+					mass[e.alias] += (1 - e.q) / float64(len(tb))
+				}
+				for i, e := range tb {
+					if math.Abs(mass[i]-e.p) > 1e-9 {
+						t.Fatalf("%s %s mode %d: entry %d drawn with probability %v, want %v", name, r.Name, mode, i, mass[i], e.p)
+					}
+				}
 				s := NewSampler(plain, uint64(7+ri))
 				s.MaxNodes = 1 << 30
 				const n = 20000
@@ -59,22 +71,30 @@ func TestTablesDrawAsTheSampler(t *testing.T) {
 					}
 					counts[i]++
 				}
-				chi, df := 0.0, -1.0
-				for i, e := range tb {
-					if e.p == 0 {
-						if counts[i] > 0 {
-							t.Fatalf("%s %s: drew %s of probability 0", name, r.Name, e.d.ID())
-						}
-						continue
-					}
-					exp := e.p * n
-					chi += (counts[i] - exp) * (counts[i] - exp) / exp
-					df++
+				// And the table's own draws, by the alias method.
+				drawn := make([]float64, len(tb))
+				ts := NewSampler(g, uint64(70+ri))
+				for range n {
+					drawn[index[ts.draw(tb).d.ID()]]++
 				}
-				// A bound far in the tail of chi-square(df): a wrong
-				// probability of a few percent on any entry exceeds it.
-				if limit := df + 6*math.Sqrt(2*df) + 10; chi > limit {
-					t.Errorf("%s %s mode %d: chi-square %.1f with %g degrees of freedom (limit %.1f)", name, r.Name, mode, chi, df, limit)
+				for what, counts := range map[string][]float64{"choice by choice": counts, "from the table": drawn} {
+					chi, df := 0.0, -1.0
+					for i, e := range tb {
+						if e.p == 0 {
+							if counts[i] > 0 {
+								t.Fatalf("%s %s: drew %s of probability 0", name, r.Name, e.d.ID())
+							}
+							continue
+						}
+						exp := e.p * n
+						chi += (counts[i] - exp) * (counts[i] - exp) / exp
+						df++
+					}
+					// A bound far in the tail of chi-square(df): a wrong
+					// probability of a few percent on any entry exceeds it.
+					if limit := df + 6*math.Sqrt(2*df) + 10; chi > limit {
+						t.Errorf("%s %s mode %d, drawn %s: chi-square %.1f with %g degrees of freedom (limit %.1f)", name, r.Name, mode, what, chi, df, limit)
+					}
 				}
 			}
 		}
