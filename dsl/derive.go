@@ -304,9 +304,12 @@ func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation, noZe
 		return p.needs <= budget && !(noZero && p.Sym.isZero())
 	}
 	var total float64
+	var chosen *Production
+	n := 0
 	for _, p := range r.Alts {
 		if allowed(p) {
 			total += p.Weight
+			chosen, n = p, n+1
 		}
 	}
 	if total == 0 && noZero {
@@ -315,26 +318,33 @@ func (s *Sampler) derive(r *Rule, budget int, shared map[*Rule]*Derivation, noZe
 		for _, p := range r.Alts {
 			if allowed(p) {
 				total += p.Weight
+				chosen, n = p, n+1
 			}
 		}
 	}
-	x := s.Rand.Float64() * total
-	var chosen *Production
-	for _, p := range r.Alts {
-		if !allowed(p) {
-			continue
+	if n > 1 {
+		// (One allowed alternative needs no draw.)
+		x := s.Rand.Float64() * total
+		for _, p := range r.Alts {
+			if !allowed(p) {
+				continue
+			}
+			chosen = p
+			if x < p.Weight {
+				break
+			}
+			x -= p.Weight
 		}
-		chosen = p
-		if x < p.Weight {
-			break
-		}
-		x -= p.Weight
 	}
 	if noZero && chosen.Sym.Rule != nil {
 		s.unsure = true // a chain to another rule may end in zero
 	}
 	d := s.newDerivation(chosen)
-	s.deriveSym(chosen.Sym, budget, shared, &d.Kids)
+	if chosen.flat {
+		s.deriveFlat(chosen.Sym, &d.Kids)
+	} else {
+		s.deriveSym(chosen.Sym, budget, shared, &d.Kids)
+	}
 	d.seal()
 	if r.Shared {
 		shared[r] = d
@@ -384,6 +394,34 @@ func (s *Sampler) deriveSym(sym *Sym, budget int, shared map[*Rule]*Derivation, 
 			mask |= 1 << i
 		}
 		*kids = append(*kids, d)
+	}
+}
+
+// deriveFlat is deriveSym for a production that is one topology call
+// whose arguments are all tabulated nonterminals (Production.flat): each
+// argument is one draw from its table, under the zero rule.
+func (s *Sampler) deriveFlat(sym *Sym, kids *[]*Derivation) {
+	b := sym.Terminal.Topo
+	n := len(sym.Args)
+	var mask uint64
+	for i, a := range sym.Args {
+		noZero := !b.connectedMask(mask|1<<i, n)
+		tb := a.Rule.table[0]
+		if noZero {
+			tb = a.Rule.table[1]
+		}
+		e := s.draw(tb)
+		f := &e.d.info
+		if e.unsure || noZero && f.zero {
+			s.unsure = true
+		}
+		if s.nodes += int(f.nodes); s.nodes > s.MaxNodes {
+			panic(errTooLarge{s.MaxNodes})
+		}
+		if f.zero {
+			mask |= 1 << i
+		}
+		*kids = append(*kids, e.d)
 	}
 }
 

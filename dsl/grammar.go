@@ -162,6 +162,9 @@ type Production struct {
 	// by Check once termination is known (see need).
 	needs  int
 	nkids  int // nonterminal occurrences on the right side
+	// flat: the right side is one topology call (of at most 64 slots)
+	// whose arguments are all tabulated nonterminals (Sampler.deriveFlat).
+	flat bool
 	Weight float64
 	Sym    *Sym
 }

@@ -153,6 +153,26 @@ func (g *Grammar) tabulate() {
 			r.table = t.rule(r)
 		}
 	}
+	for _, r := range g.Rules {
+		for _, p := range r.Alts {
+			p.flat = flatSym(p.Sym)
+		}
+	}
+}
+
+// flatSym reports whether s is a topology call of at most 64 slots whose
+// arguments are all tabulated nonterminals without zero primitives among
+// them as written.
+func flatSym(s *Sym) bool {
+	if s.Terminal == nil || s.Terminal.Kind != Topology || len(s.Args) == 0 || len(s.Args) > 64 {
+		return false
+	}
+	for _, a := range s.Args {
+		if a.Rule == nil || a.Rule.table == nil {
+			return false
+		}
+	}
+	return true
 }
 
 func symClosed(s *Sym, isClosed func(*Rule) bool) bool {

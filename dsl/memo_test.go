@@ -20,6 +20,9 @@ func TestTablesDrawAsTheSampler(t *testing.T) {
 		plain := spaceGrammar(t, name)
 		for _, r := range plain.Rules {
 			r.table = nil
+			for _, p := range r.Alts {
+				p.flat = false
+			}
 		}
 		for ri, r := range g.Rules {
 			if r.table == nil {
@@ -278,4 +281,78 @@ func TestKernelGraphsDirect(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFlatDerivation checks the sampler's path for productions whose
+// arguments are all tabulated (Sampler.deriveFlat) against the general
+// path: per argument position, the drawn subtrees have the same
+// distribution (a two-sample chi-square test at fixed seeds).
+func TestFlatDerivation(t *testing.T) {
+	checked := 0
+	for _, name := range memoSpaces {
+		g := spaceGrammar(t, name)
+		plain := spaceGrammar(t, name)
+		for _, r := range plain.Rules {
+			for _, p := range r.Alts {
+				p.flat = false
+			}
+		}
+		for ri, r := range g.Rules {
+			if len(r.Alts) != 1 || !r.Alts[0].flat || r.recursive || r.Shared {
+				continue
+			}
+			checked++
+			const n = 20000
+			draw := func(gr *Grammar, seed uint64) []map[string]float64 {
+				s := NewSampler(gr, seed)
+				s.MaxNodes = 1 << 30
+				// Per position the subtrees drawn, and last the joint
+				// pattern of zero arguments (where the zero rule acts).
+				var pos []map[string]float64
+				masks := map[string]float64{}
+				for range n {
+					d := s.derive(gr.Rules[ri], s.MaxDepth, nil, false)
+					mask := ""
+					for i, k := range d.Kids {
+						if i == len(pos) {
+							pos = append(pos, map[string]float64{})
+						}
+						pos[i][k.ID()]++
+						mask += fmt.Sprint(isZeroDeriv(k))
+					}
+					masks[mask]++
+				}
+				return append(pos, masks)
+			}
+			a, b := draw(g, 31), draw(plain, 32)
+			if len(a) != len(b) {
+				t.Fatalf("%s %s: %d and %d argument positions", name, r.Name, len(a), len(b))
+			}
+			for i := range a {
+				chi, df := 0.0, -1.0
+				for id := range merge(a[i], b[i]) {
+					x, y := a[i][id], b[i][id]
+					chi += (x - y) * (x - y) / (x + y)
+					df++
+				}
+				if limit := df + 6*math.Sqrt(2*max(df, 1)) + 10; chi > limit {
+					t.Errorf("%s %s position %d: chi-square %.1f with %g degrees of freedom (limit %.1f)", name, r.Name, i, chi, df, limit)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no flat production in the testdata spaces")
+	}
+}
+
+func merge(a, b map[string]float64) map[string]bool {
+	m := map[string]bool{}
+	for k := range a {
+		m[k] = true
+	}
+	for k := range b {
+		m[k] = true
+	}
+	return m
 }
