@@ -160,11 +160,11 @@ type Production struct {
 	Index int
 	// needs is the depth budget the production needs below its rule, set
 	// by Check once termination is known (see need).
-	needs  int
-	nkids  int // nonterminal occurrences on the right side
+	needs int
+	nkids int // nonterminal occurrences on the right side
 	// flat: the right side is one topology call (of at most 64 slots)
 	// whose arguments are all tabulated nonterminals (Sampler.deriveFlat).
-	flat bool
+	flat   bool
 	Weight float64
 	Sym    *Sym
 }
