@@ -74,3 +74,28 @@ func ExampleFormat() {
 	// topology Res(a, b) { out = a(in) + b(in) }
 	// S -> Res(S, id) | conv
 }
+
+func ExampleDerivation_Key() {
+	g, _ := dsl.ParseAndCheck("toy.nasg", []byte(toy))
+	a, _ := g.ParseTerm("Residual(conv, Sequential(id, conv))")
+	b, _ := g.ParseTerm("Residual(conv, Sequential(id, conv))")
+	c, _ := g.ParseTerm("Residual(conv, Sequential(conv, id))")
+	// Equal trees have equal keys: a map of architectures in memory needs
+	// no walk of the tree per lookup.
+	fmt.Println(a.Key() == b.Key(), a.Key() == c.Key(), len(a.Key()))
+	// Output:
+	// true false 16
+}
+
+func ExampleSampler_Mutate() {
+	g, _ := dsl.ParseAndCheck("toy.nasg", []byte(toy))
+	s := dsl.NewSampler(g, 3)
+	parent, _ := g.ParseTerm("Residual(conv, Sequential(id, conv))")
+	child, err := s.Mutate(parent)
+	fmt.Println(err, dsl.Equal(parent, child)) // a child always differs
+	a, b, err := s.Crossover(parent, parent)   // self-crossover
+	fmt.Println(err, dsl.Equal(a, parent), dsl.Equal(b, parent))
+	// Output:
+	// <nil> false
+	// <nil> false false
+}

@@ -2,7 +2,9 @@ package data_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
+	"slices"
 
 	"github.com/nasgc/nasgc/runtime/data"
 )
@@ -57,6 +59,29 @@ func ExampleAddNIST() {
 func ExampleCIFAR10() {
 	// A directory without CIFAR-10's files: the error names them.
 	_, _, err := data.CIFAR10(os.TempDir())
+	fmt.Println(err != nil)
+	// Output:
+	// true
+}
+
+func ExampleAugment() {
+	set := data.Synthetic(64, 3, 32, 32, 10, 1)
+	x := make([]float32, 4*3*32*32)
+	data.Fill(set, []int{0, 1, 2, 3}, x, nil)
+	before := slices.Clone(x)
+	// CIFAR's recipe: a random crop of the image padded by 32/8 = 4 pixels,
+	// then a horizontal flip half the time. The seed decides.
+	r := rand.New(rand.NewPCG(1, 2))
+	data.Augment(set, x, 4, data.CropPad(32), true, r)
+	fmt.Println(data.CropPad(32), slices.Equal(x, before))
+	// Output:
+	// 4 false
+}
+
+func ExampleCheckCIFAR10() {
+	// Checked before a search builds any candidate: the error names the
+	// files a directory must hold.
+	err := data.CheckCIFAR10(os.TempDir())
 	fmt.Println(err != nil)
 	// Output:
 	// true
