@@ -279,6 +279,9 @@ type BOStrategy struct {
 	Evolution gp.EvolutionConfig
 	model     *gp.Model
 	addedIDs  []int // trials in the model, in the order added
+	// generations is how many generations the last proposal's
+	// acquisition optimiser ran (for benchmarks and logs).
+	generations int
 }
 
 // NewBO returns BO with the given kernel.
@@ -356,6 +359,7 @@ func (b *BOStrategy) Propose(ctx context.Context, history []*Trial, n int) ([]*d
 			continue
 		}
 		res, err := gp.Maximize(ctx, r, b.ops, b.model.EI, best, ex, b.Evolution)
+		b.generations = res.Generations
 		if err == nil && excluded(ex, res.X) {
 			// Another derivation of an evaluated term (an ambiguous
 			// grammar): not proposed again.

@@ -212,6 +212,77 @@ func BenchmarkBOPropose400(b *testing.B) {
 	}
 }
 
+// BenchmarkBOProposeRecorded is BenchmarkBOPropose400 on the trials of
+// recorded runs instead of a synthetic objective, with the paper's
+// acquisition (pool 200, 10 generations, then up to 50 while the best EI
+// changes), to see how many generations real objectives take. It needs
+// the runs: NASGC_BENCH_RUNS is a glob of run directories of one space,
+// e.g. bench/naswot/runs/* after bench/naswot/run.sh; the first 400
+// distinct finished architectures are the history.
+func BenchmarkBOProposeRecorded(b *testing.B) {
+	pattern := os.Getenv("NASGC_BENCH_RUNS")
+	if pattern == "" {
+		b.Skip("set NASGC_BENCH_RUNS to a glob of recorded run directories")
+	}
+	dirs, _ := filepath.Glob(pattern)
+	var g *dsl.Grammar
+	var hist []*Trial
+	seen := map[string]bool{}
+	for _, dir := range dirs {
+		run, err := ReadRun(dir)
+		if err != nil {
+			continue
+		}
+		if g == nil {
+			src, err := os.ReadFile(filepath.Join(dir, "space.nasg"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var ds dsl.Diagnostics
+			if g, ds = dsl.ParseAndCheck("space.nasg", src); ds.HasErrors() {
+				b.Fatal(ds)
+			}
+		}
+		for _, t := range run.Finished() {
+			if len(hist) == 400 || seen[t.Term] || t.State != StateDone {
+				continue
+			}
+			seen[t.Term] = true
+			c := *t
+			c.ID = len(hist) + 1
+			hist = append(hist, &c)
+		}
+	}
+	if len(hist) < 400 {
+		b.Skipf("%d distinct finished trials in %s; want 400", len(hist), pattern)
+	}
+	st, _ := NewStrategy(StrategyBOHNAS, g, 1, 0)
+	bo := st.(*BOStrategy)
+	bo.Evolution = gp.EvolutionConfig{} // the paper's defaults
+	obs, fin, err := bo.observed(hist)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cpu time.Duration
+	gens := 0
+	for b.Loop() {
+		b.StopTimer()
+		bo.model, bo.addedIDs = nil, nil
+		if err := bo.update(obs, fin); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := cpuTime()
+		if _, err := bo.Propose(context.Background(), hist, 1); err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - start
+		gens += bo.generations
+	}
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(gens)/float64(b.N), "generations")
+}
+
 // cpuTime is the process's user+system CPU time: on a shared machine the
 // steadier figure for single-threaded work.
 func cpuTime() time.Duration {
