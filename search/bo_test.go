@@ -258,29 +258,34 @@ func BenchmarkBOProposeRecorded(b *testing.B) {
 	}
 	st, _ := NewStrategy(StrategyBOHNAS, g, 1, 0)
 	bo := st.(*BOStrategy)
-	bo.Evolution = gp.EvolutionConfig{} // the paper's defaults
 	obs, fin, err := bo.observed(hist)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var cpu time.Duration
-	gens := 0
-	for b.Loop() {
-		b.StopTimer()
-		bo.model, bo.addedIDs = nil, nil
-		if err := bo.update(obs, fin); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		start := cpuTime()
-		if _, err := bo.Propose(context.Background(), hist, 1); err != nil {
-			b.Fatal(err)
-		}
-		cpu += cpuTime() - start
-		gens += bo.generations
+	for _, maxGens := range []int{50, 10} {
+		b.Run(fmt.Sprintf("generations<=%d", maxGens), func(b *testing.B) {
+			// The paper's defaults, with at most maxGens generations.
+			bo.Evolution = gp.EvolutionConfig{MaxGenerations: maxGens}
+			var cpu time.Duration
+			gens := 0
+			for b.Loop() {
+				b.StopTimer()
+				bo.model, bo.addedIDs = nil, nil
+				if err := bo.update(obs, fin); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				start := cpuTime()
+				if _, err := bo.Propose(context.Background(), hist, 1); err != nil {
+					b.Fatal(err)
+				}
+				cpu += cpuTime() - start
+				gens += bo.generations
+			}
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(gens)/float64(b.N), "generations")
+		})
 	}
-	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
-	b.ReportMetric(float64(gens)/float64(b.N), "generations")
 }
 
 // cpuTime is the process's user+system CPU time: on a shared machine the
