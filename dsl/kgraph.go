@@ -275,6 +275,8 @@ type contractor struct {
 	gkid   []int32 // kernel node of every scope's call node, or -1
 	src    [][]int32
 	done   []bool
+	anc    []int32 // scopes' enclosing calls by depth (reset)
+	stride int
 	edges  []int32 // from, to pairs
 	deg    []int32
 	pos    []int32
@@ -302,6 +304,20 @@ func (c *contractor) reset(nodes []knode, scopes []kscope) {
 		c.src = append(c.src[:cap(c.src)], make([][]int32, n-cap(c.src))...)
 	}
 	c.src = c.src[:n]
+	// anc[s*stride+d]: scope s's enclosing call at depth d (s itself at
+	// its own depth). Scopes come after their parents.
+	c.stride = 1
+	for _, sc := range scopes {
+		c.stride = max(c.stride, int(sc.depth)+1)
+	}
+	c.anc = append(c.anc[:0], make([]int32, len(scopes)*c.stride)...)
+	for si, sc := range scopes {
+		row := c.anc[si*c.stride : (si+1)*c.stride]
+		if sc.parent >= 0 {
+			copy(row, c.anc[int(sc.parent)*c.stride:int(sc.parent)*c.stride+int(sc.depth)])
+		}
+		row[sc.depth] = int32(si)
+	}
 	c.labs, c.sflat, c.soff, c.gstart = c.labs[:0], c.sflat[:0], c.soff[:0], c.gstart[:0]
 	c.lhs, c.ids = c.lhs[:0], c.ids[:0]
 }
@@ -350,10 +366,7 @@ func (c *contractor) contract(level int32) {
 		if sc < 0 || c.scopes[sc].depth <= level {
 			continue
 		}
-		for c.scopes[sc].depth > level+1 {
-			sc = c.scopes[sc].parent
-		}
-		c.group[i] = sc
+		c.group[i] = c.anc[int(sc)*c.stride+int(level)+1]
 	}
 	base := int32(len(c.labs))
 	c.gstart = append(c.gstart, base)
