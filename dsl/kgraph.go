@@ -138,15 +138,7 @@ func (b *kbuilder) body(d *Derivation, s *Sym, k int, in int32, level int32) int
 	t := s.Terminal
 	p := t.Topo.Program()
 	starts := argKidStart(s)
-	b.zero = append(b.zero[:0], make([]bool, len(s.Args))...)
-	for i, a := range s.Args {
-		if a.Rule != nil {
-			b.zero[i] = isZeroDeriv(d.Kids[k+starts[i]])
-		} else {
-			b.zero[i] = a.isZero()
-		}
-	}
-	run := t.Topo.Plan(b.zero)
+	run := s.planIn(d, k, &b.zero)
 	mark := len(b.scr)
 	b.scr = append(b.scr, make([]int32, len(p.Apps)+len(p.Nodes))...)
 	vals := b.scr[mark:]

@@ -40,6 +40,7 @@ type measurer struct {
 	flops  int64
 	count  []int // per terminal of Grammar.counted
 	slab   []measured
+	zero   []bool // planIn scratch
 }
 
 // measurers keeps measurers, their scratch stacks and memo slabs, for
@@ -135,28 +136,8 @@ func (m *measurer) sym(d *Derivation, s *Sym, k int, in flow) (flow, bool) {
 	}
 	starts := argKidStart(s)
 	fmark, bmark := len(m.fs), len(m.bs)
-	b := t.Topo
-	var run []bool
-	if n := len(s.Args); n <= 64 && b.plans != nil {
-		var mask uint64
-		for i, a := range s.Args {
-			if a.Rule != nil && isZeroDeriv(d.Kids[k+starts[i]]) || a.Rule == nil && a.isZero() {
-				mask |= 1 << i
-			}
-		}
-		run = b.plans[mask]
-	} else {
-		zero := m.bools(n)
-		for i, a := range s.Args {
-			if a.Rule != nil {
-				zero[i] = isZeroDeriv(d.Kids[k+starts[i]])
-			} else {
-				zero[i] = a.isZero()
-			}
-		}
-		run = b.Plan(zero)
-	}
-	p := b.Program()
+	run := s.planIn(d, k, &m.zero)
+	p := t.Topo.Program()
 	apps := m.flows(len(p.Apps))
 	liveApp := m.bools(len(p.Apps))
 	nodes := m.flows(len(p.Nodes))

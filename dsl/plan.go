@@ -240,6 +240,33 @@ func (g *Grammar) prepare() {
 	g.tabulate()
 }
 
+// planIn is Plan for the topology call s written in d's production, its
+// first nonterminal being kid k of d: the zero arguments are read from the
+// derivation (zero is scratch space for topologies past the tables).
+func (s *Sym) planIn(d *Derivation, k int, zero *[]bool) []bool {
+	b := s.Terminal.Topo
+	starts := argKidStart(s)
+	if n := len(s.Args); n <= 64 && b.plans != nil {
+		var mask uint64
+		for i, a := range s.Args {
+			if a.Rule != nil && isZeroDeriv(d.Kids[k+starts[i]]) || a.Rule == nil && a.isZero() {
+				mask |= 1 << i
+			}
+		}
+		return b.plans[mask]
+	}
+	z := append((*zero)[:0], make([]bool, len(s.Args))...)
+	for i, a := range s.Args {
+		if a.Rule != nil {
+			z[i] = isZeroDeriv(d.Kids[k+starts[i]])
+		} else {
+			z[i] = a.isZero()
+		}
+	}
+	*zero = z
+	return b.Plan(z)
+}
+
 // planOf is Plan for a call, its zero arguments read from the call.
 func (b *TopoBody) planOf(c *Call) []bool {
 	if len(c.Args) <= 64 {
