@@ -184,32 +184,40 @@ func BenchmarkBOPropose400(b *testing.B) {
 	}
 	st, _ := NewStrategy(StrategyBOHNAS, g, 1, 0)
 	bo := st.(*BOStrategy)
+	for _, gens := range []int{50, 10} {
+		b.Run(fmt.Sprintf("generations=%d", gens), func(b *testing.B) {
+			bo.Evolution.MaxGenerations, bo.Evolution.MinGenerations = gens, min(10, gens)
+			benchPropose(b, bo, hist)
+		})
+	}
+}
+
+// benchPropose times bo's proposals after history, each from a model with
+// the observations added (a run adds them one by one as trials finish)
+// but not yet fitted, and reports the CPU time and the generations run.
+func benchPropose(b *testing.B, bo *BOStrategy, hist []*Trial) {
 	obs, fin, err := bo.observed(hist)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, gens := range []int{50, 10} {
-		b.Run(fmt.Sprintf("generations=%d", gens), func(b *testing.B) {
-			bo.Evolution.MaxGenerations, bo.Evolution.MinGenerations = gens, min(10, gens)
-			var cpu time.Duration
-			for b.Loop() {
-				// A model with the 400 observations added (a run adds
-				// them one by one as trials finish), not yet fitted.
-				b.StopTimer()
-				bo.model, bo.addedIDs = nil, nil
-				if err := bo.update(obs, fin); err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				start := cpuTime()
-				if _, err := bo.Propose(context.Background(), hist, 1); err != nil {
-					b.Fatal(err)
-				}
-				cpu += cpuTime() - start
-			}
-			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
-		})
+	var cpu time.Duration
+	gens := 0
+	for b.Loop() {
+		b.StopTimer()
+		bo.model, bo.addedIDs = nil, nil
+		if err := bo.update(obs, fin); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := cpuTime()
+		if _, err := bo.Propose(context.Background(), hist, 1); err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuTime() - start
+		gens += bo.generations
 	}
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(gens)/float64(b.N), "generations")
 }
 
 // BenchmarkBOProposeRecorded is BenchmarkBOPropose400 on the trials of
@@ -258,32 +266,11 @@ func BenchmarkBOProposeRecorded(b *testing.B) {
 	}
 	st, _ := NewStrategy(StrategyBOHNAS, g, 1, 0)
 	bo := st.(*BOStrategy)
-	obs, fin, err := bo.observed(hist)
-	if err != nil {
-		b.Fatal(err)
-	}
 	for _, maxGens := range []int{50, 10} {
 		b.Run(fmt.Sprintf("generations<=%d", maxGens), func(b *testing.B) {
 			// The paper's defaults, with at most maxGens generations.
 			bo.Evolution = gp.EvolutionConfig{MaxGenerations: maxGens}
-			var cpu time.Duration
-			gens := 0
-			for b.Loop() {
-				b.StopTimer()
-				bo.model, bo.addedIDs = nil, nil
-				if err := bo.update(obs, fin); err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
-				start := cpuTime()
-				if _, err := bo.Propose(context.Background(), hist, 1); err != nil {
-					b.Fatal(err)
-				}
-				cpu += cpuTime() - start
-				gens += bo.generations
-			}
-			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
-			b.ReportMetric(float64(gens)/float64(b.N), "generations")
+			benchPropose(b, bo, hist)
 		})
 	}
 }
