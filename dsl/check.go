@@ -707,8 +707,23 @@ func (s *Sym) nonterminals(dst []*Rule) []*Rule {
 	return dst
 }
 
-// trainSettings lists the settings of a `train {}` block, for hints.
-const trainSettings = "train settings: dataset, epochs, steps, batch, subset, validation, test, optimizer, schedule, objective, augment"
+// trainSettingNames are the settings of a `train {}` block; trainSettings
+// lists them for hints.
+var (
+	trainSettingNames = []string{"dataset", "epochs", "steps", "batch", "subset", "validation", "test", "optimizer", "schedule", "objective", "augment"}
+	trainSettings     = "train settings: " + strings.Join(trainSettingNames, ", ")
+)
+
+// oneOf returns the setting's value if it is one of names; otherwise it
+// reports the value, with hint, at its position and returns old.
+func (c *checker) oneOf(v *Value, old string, names []string, what, hint string) string {
+	name := identValue(v)
+	if !slices.Contains(names, name) {
+		c.errorf(valuePos(v), hint, "unknown %s %q", what, valueText(v))
+		return old
+	}
+	return name
+}
 
 func (c *checker) train(b *BlockDecl) {
 	t := &c.g.Train
@@ -743,29 +758,17 @@ func (c *checker) train(b *BlockDecl) {
 		case "optimizer":
 			c.optimizer(s.Value)
 		case "schedule":
-			name := identValue(s.Value)
-			if name != "none" && name != "cosine" {
-				c.errorf(valuePos(s.Value), "schedules: none (a constant learning rate), cosine (annealed to 0 over the run)", "unknown schedule %q", valueText(s.Value))
-				continue
-			}
-			t.Schedule = name
+			t.Schedule = c.oneOf(s.Value, t.Schedule, []string{"none", "cosine"}, "schedule",
+				"schedules: none (a constant learning rate), cosine (annealed to 0 over the run)")
 		case "objective":
-			name := identValue(s.Value)
-			if name != "accuracy" && name != "naswot" {
-				c.errorf(valuePos(s.Value), "objectives: accuracy (train, then validate), naswot (the NASWOT score at initialisation, no training)", "unknown objective %q", valueText(s.Value))
-				continue
-			}
-			t.Objective = name
+			t.Objective = c.oneOf(s.Value, t.Objective, []string{"accuracy", "naswot"}, "objective",
+				"objectives: accuracy (train, then validate), naswot (the NASWOT score at initialisation, no training)")
 		case "augment":
-			name := identValue(s.Value)
-			if !slices.Contains(Augments, name) {
-				c.errorf(valuePos(s.Value), "augments: none (the images as they are), flip (a random horizontal flip), crop_flip (a random crop of the image padded by H/8 pixels, then a random flip)", "unknown augment %q", valueText(s.Value))
-				continue
-			}
-			t.Augment = name
+			t.Augment = c.oneOf(s.Value, t.Augment, Augments, "augment",
+				"augments: none (the images as they are), flip (a random horizontal flip), crop_flip (a random crop of the image padded by H/8 pixels, then a random flip)")
 		default:
 			hint := trainSettings
-			if n := closest(s.Name.Name, []string{"dataset", "epochs", "steps", "batch", "subset", "validation", "test", "optimizer", "schedule", "objective", "augment"}); n != "" {
+			if n := closest(s.Name.Name, trainSettingNames); n != "" {
 				hint = fmt.Sprintf("did you mean %s? (%s)", n, trainSettings)
 			}
 			c.errorf(s.Name.Pos, hint, "unknown train setting %s", s.Name.Name)
