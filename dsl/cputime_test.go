@@ -1,23 +1,14 @@
-//go:build unix
-
 package dsl
 
 import (
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nasgc/nasgc/internal/cputime"
 )
 
-// cpuTime is the process's user+system CPU time. Benchmarks report it per
-// operation (cpu-µs/op) next to wall time: on a shared machine the CPU
-// time of a single-threaded loop is the steadier figure.
-func cpuTime() time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		return 0
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
-}
+// cpuTime is the process's CPU time (internal/cputime).
+func cpuTime() time.Duration { return cputime.Process() }
 
 // reportCPU adds the cpu-µs/op and ops/cpu-s metrics for the loop that
 // started at start.

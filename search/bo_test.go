@@ -6,11 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/nasgc/nasgc/dsl"
+	"github.com/nasgc/nasgc/internal/cputime"
 	"github.com/nasgc/nasgc/search/gp"
 )
 
@@ -275,12 +275,5 @@ func BenchmarkBOProposeRecorded(b *testing.B) {
 	}
 }
 
-// cpuTime is the process's user+system CPU time: on a shared machine the
-// steadier figure for single-threaded work.
-func cpuTime() time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		return 0
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
-}
+// cpuTime is the process's CPU time (internal/cputime).
+func cpuTime() time.Duration { return cputime.Process() }

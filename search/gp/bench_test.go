@@ -5,20 +5,14 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nasgc/nasgc/internal/cputime"
 )
 
-// cpuTime returns the process's user+system CPU time: on a shared machine
-// it measures the work better than the wall clock.
-func cpuTime() time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		return 0
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
-}
+// cpuTime is the process's CPU time (internal/cputime).
+func cpuTime() time.Duration { return cputime.Process() }
 
 // loop runs f as b.Loop says and reports its CPU seconds per run; it
 // returns the number of runs.
