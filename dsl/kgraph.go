@@ -6,7 +6,7 @@ import "sync"
 // computes them for every candidate its acquisition optimiser scores, up
 // to ten thousand per proposal. This builder makes the same graphs as
 // flattening into a Graph and contracting it (KernelGraphs' reference,
-// kernelGraphsViaGraph, kept for the tests), without the functional term,
+// kernelGraphsViaGraph in graph_ref_test.go), without the functional term,
 // shapes or costs, into flat arrays.
 
 // knode is a node of the flattened architecture, as far as kernel graphs
