@@ -282,6 +282,8 @@ type BOStrategy struct {
 	// generations is how many generations the last proposal's
 	// acquisition optimiser ran (for benchmarks and logs).
 	generations int
+	// scored is how many distinct candidates it scored.
+	scored int
 }
 
 // NewBO returns BO with the given kernel.
@@ -360,6 +362,7 @@ func (b *BOStrategy) Propose(ctx context.Context, history []*Trial, n int) ([]*d
 		}
 		res, err := gp.Maximize(ctx, r, b.ops, b.model.EI, best, ex, b.Evolution)
 		b.generations = res.Generations
+		b.scored = res.Scored
 		if err == nil && excluded(ex, res.X) {
 			// Another derivation of an evaluated term (an ambiguous
 			// grammar): not proposed again.

@@ -201,7 +201,7 @@ func benchPropose(b *testing.B, bo *BOStrategy, hist []*Trial) {
 		b.Fatal(err)
 	}
 	var cpu time.Duration
-	gens := 0
+	gens, scored := 0, 0
 	for b.Loop() {
 		b.StopTimer()
 		bo.model, bo.addedIDs = nil, nil
@@ -215,9 +215,11 @@ func benchPropose(b *testing.B, bo *BOStrategy, hist []*Trial) {
 		}
 		cpu += cpuTime() - start
 		gens += bo.generations
+		scored += bo.scored
 	}
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(gens)/float64(b.N), "generations")
+	b.ReportMetric(float64(scored)/float64(b.N), "scored")
 }
 
 // BenchmarkBOProposeRecorded is BenchmarkBOPropose400 on the trials of
