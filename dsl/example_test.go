@@ -99,3 +99,23 @@ func ExampleSampler_Mutate() {
 	// <nil> false
 	// <nil> false false
 }
+
+func ExampleGrammar_KernelGraphsFrom() {
+	g, _ := dsl.ParseAndCheck("toy.nasg", []byte(toy))
+	parent, _ := g.ParseTerm("Sequential(Residual(conv, id), conv)")
+	child, _ := g.ParseTerm("Sequential(Residual(conv, conv), conv)")
+	pg, _ := g.KernelGraphs(parent)
+	cg, _ := g.KernelGraphsFrom(child, parent, pg)
+	// G, then level 0: the Sequential call, its arguments as nodes (the
+	// deepest level, equal to G, is left out).
+	for _, lg := range cg {
+		fmt.Println(lg.Labels, lg.Succ)
+	}
+	// The child differs inside the Residual call only: level 0 is the
+	// parent's graph.
+	fmt.Println(&cg[1].Labels[0] == &pg[1].Labels[0])
+	// Output:
+	// [input conv conv conv output] [[1 2] [3] [3] [4] []]
+	// [input S Residual conv output] [[1] [2] [3] []]
+	// true
+}

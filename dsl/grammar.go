@@ -30,6 +30,11 @@ type Grammar struct {
 	Constraints []Constraint
 	counted     []*Terminal // the terminals of count(T) constraints
 	hasShared   bool
+	// klabels are the labels kernel graphs use (input, sum, output, then
+	// terminals' names and topology calls' coarse labels), khash their
+	// hashes: the kernel graph builder keeps indices into them.
+	klabels []string
+	khash   []uint64
 
 	rules map[string]*Rule
 }
@@ -84,6 +89,7 @@ type Terminal struct {
 
 	zero      int8   // set by Check: 1 not zero, 2 zero (see Zero)
 	labelHash uint64 // of Name, for kernel graph IDs
+	klab      int32  // set by Check: index of Name in Grammar.klabels
 	slot      int    // set by Check: 1 + index in counts of a count(T) constraint, or 0
 	costs     atomic.Pointer[[]primCost]
 }
@@ -184,6 +190,7 @@ type Sym struct {
 	// the topology's name for a call nested in one.
 	coarse     string
 	coarseHash uint64 // labelHash(coarse)
+	coarseLab  int32  // index of coarse in Grammar.klabels
 }
 
 // TrainSettings is the training recipe of the `train {}` block. Each

@@ -10,30 +10,41 @@ import "sync"
 // shapes or costs, into flat arrays.
 
 // knode is a node of the flattened architecture, as far as kernel graphs
-// care: its label, whether it is contracted in G (a sum or an identity),
-// its innermost topology call, and its inputs (a slice of the builder's
-// arena).
+// care: its label (an index in Grammar.klabels), whether it is contracted
+// in G (a sum or an identity), its innermost topology call, and its inputs
+// (arena[inOff:inOff+inLen] of the builder). Nodes hold no pointers: the
+// garbage collector neither scans them nor puts barriers on their writes.
 type knode struct {
-	label    string
-	lh       uint64 // hash of label
-	contract bool
-	scope    int32
-	in       []int32
+	lab          int32
+	scope        int32
+	inOff, inLen int32
+	contract     bool
 }
+
+// The labels every grammar's klabels starts with.
+const (
+	klabInput int32 = iota
+	klabSum
+	klabOutput
+)
 
 type kscope struct {
 	parent, depth int32
-	label         string // "D1 Linear3", or the topology alone for a nested call
-	lh            uint64 // hash of label
+	lab           int32 // "D1 Linear3", or the topology alone for a nested call
+	// The call's nodes, and those of the calls nested in it, are
+	// nodes[start:end] (contiguous: the builder makes a call's nodes
+	// before it returns); in is the node the call applies to, the one
+	// node outside the range its nodes read.
+	start, end, in int32
 }
 
 type kbuilder struct {
 	nodes  []knode
 	scopes []kscope
 	cur    int32
-	arena  []int32
-	used   int     // of arena
+	arena  []int32 // the nodes' inputs
 	scr    []int32 // scratch stack of the topology frames
+	ins    []int32 // scratch: a binary primitive's inputs
 	zero   []bool
 	keep   []bool
 	index  []int32
@@ -50,13 +61,15 @@ type kscratch struct {
 
 var kscratches = sync.Pool{New: func() any { return new(kscratch) }}
 
-// kernelGraphs is KernelGraphs built from the derivation directly.
-func (g *Grammar) kernelGraphs(d *Derivation) ([]LabelGraph, error) {
+// kernelGraphs is KernelGraphs built from the derivation directly. The
+// first reuse level graphs are taken from prev instead of built (see
+// KernelGraphsFrom).
+func (g *Grammar) kernelGraphs(d *Derivation, reuse int32, prev []LabelGraph) ([]LabelGraph, error) {
 	ks := kscratches.Get().(*kscratch)
 	defer kscratches.Put(ks)
 	b := &ks.b
 	b.reset()
-	b.nodes = append(b.nodes, knode{label: "input", lh: labelHash("input"), scope: -1})
+	b.nodes = append(b.nodes, knode{lab: klabInput, scope: -1})
 	out := b.apply(d, d.Prod.Sym, 0, 0, 0)
 	if out == kdead {
 		return nil, errAllZero(d)
@@ -68,13 +81,81 @@ func (g *Grammar) kernelGraphs(d *Derivation) ([]LabelGraph, error) {
 			deepest = max(deepest, b.scopes[sc].depth)
 		}
 	}
+	reuse = min(reuse, deepest, int32(len(prev))-1)
 	c := &ks.c
-	c.reset(nodes, b.scopes)
+	c.reset(g, nodes, b.scopes, b.arena)
 	c.contract(-1)
-	for level := int32(0); level < deepest; level++ {
+	for level := max(reuse, 0); level < deepest; level++ {
 		c.contract(level)
 	}
-	return c.finish(), nil
+	if reuse <= 0 {
+		return c.finish(0), nil
+	}
+	graphs := c.finish(int(reuse))
+	copy(graphs[1:], prev[1:1+reuse])
+	return graphs, nil
+}
+
+// KernelGraphsFrom is KernelGraphs of d, a child of parent (a mutant or a
+// crossover child: a tree that shares most of its subtrees with parent),
+// given parent's kernel graphs: the graphs of the hierarchy levels that
+// all of d's differences from parent lie below are parent's, shared, and
+// not built again. The acquisition optimiser of the search computes the
+// graphs of ten thousand children per proposal, and a child's differences
+// are mostly deep in the tree. parentGraphs must be KernelGraphs(parent)
+// (or an earlier KernelGraphsFrom's result for it); the graphs returned
+// equal KernelGraphs(d), and may share arrays with parentGraphs: neither
+// may be modified.
+func (g *Grammar) KernelGraphsFrom(d, parent *Derivation, parentGraphs []LabelGraph) ([]LabelGraph, error) {
+	reuse := int32(0)
+	if parent != nil && len(parentGraphs) > 1 && !g.hasShared && d.facts().conn && parent.facts().conn {
+		// A difference at nesting level L (a call of scope depth L, or
+		// a primitive in a call of depth L-1) is inside one node of
+		// every level graph k <= L-2, and changes neither its label nor
+		// the wiring around it: in trees whose every topology call keeps
+		// a path from its input to its output, every call's output is
+		// alive whatever its arguments.
+		if l := diffLevel(d, parent, 0); l > 1 {
+			reuse = l - 1
+		}
+	}
+	return g.kernelGraphs(d, reuse, parentGraphs)
+}
+
+// noDiff is diffLevel's answer for equal trees.
+const noDiff = int32(1 << 30)
+
+// diffLevel returns the lowest nesting level (apply's level) at which a
+// and b, applied at level, differ; noDiff when they are equal.
+func diffLevel(a, b *Derivation, level int32) int32 {
+	if a == b {
+		return noDiff
+	}
+	fa, fb := a.facts(), b.facts()
+	if fa.h1 == fb.h1 && fa.h2 == fb.h2 {
+		return noDiff
+	}
+	if a.Prod != b.Prod || len(a.Kids) != len(b.Kids) {
+		return level
+	}
+	return diffSym(a.Prod.Sym, a, b, 0, level)
+}
+
+// diffSym is diffLevel for symbol s of a's and b's production (the same),
+// its first nonterminal being kid k, applied at level.
+func diffSym(s *Sym, a, b *Derivation, k int, level int32) int32 {
+	if s.Rule != nil {
+		return diffLevel(a.Kids[k], b.Kids[k], level)
+	}
+	if s.Terminal == nil || s.Terminal.Kind != Topology {
+		return noDiff
+	}
+	starts := argKidStart(s)
+	m := noDiff
+	for slot, arg := range s.Args {
+		m = min(m, diffSym(arg, a, b, k+starts[slot], level+1))
+	}
+	return m
 }
 
 func errAllZero(d *Derivation) error {
@@ -88,26 +169,19 @@ func (e *allZeroError) Error() string {
 }
 
 func (b *kbuilder) reset() {
-	clear(b.nodes) // drop the labels' and inputs' references
 	b.nodes, b.scopes, b.cur, b.scr = b.nodes[:0], b.scopes[:0], -1, b.scr[:0]
-	b.arena = b.arena[:cap(b.arena)]
-	b.used = 0
+	b.arena = b.arena[:0]
 	b.pruned = b.pruned[:0]
 }
 
-func (b *kbuilder) ints(n int) []int32 {
-	if len(b.arena)-b.used < n {
-		// A new arena: the nodes made so far keep the old one.
-		b.arena, b.used = make([]int32, max(2*len(b.arena), 1024, n)), 0
-	}
-	s := b.arena[b.used : b.used+n : b.used+n]
-	b.used += n
-	return s
+// in returns the inputs of node n.
+func (b *kbuilder) in(n *knode) []int32 {
+	return b.arena[n.inOff : n.inOff+n.inLen]
 }
 
-func (b *kbuilder) add(n knode) int32 {
-	n.scope = b.cur
-	b.nodes = append(b.nodes, n)
+// add makes a node of the current call whose inputs are arena[off:].
+func (b *kbuilder) add(lab int32, contract bool, off int) int32 {
+	b.nodes = append(b.nodes, knode{lab: lab, scope: b.cur, inOff: int32(off), inLen: int32(len(b.arena) - off), contract: contract})
 	return int32(len(b.nodes) - 1)
 }
 
@@ -123,13 +197,15 @@ func (b *kbuilder) apply(d *Derivation, s *Sym, k int, in int32, level int32) in
 	}
 	t := s.Terminal
 	if t.Kind != Topology {
-		return b.prim(t, []int32{in})
+		return b.prim(t, in)
 	}
 	outer := b.cur
-	b.scopes = append(b.scopes, kscope{parent: outer, depth: level, label: s.coarse, lh: s.coarseHash})
-	b.cur = int32(len(b.scopes) - 1)
+	sc := int32(len(b.scopes))
+	b.scopes = append(b.scopes, kscope{parent: outer, depth: level, lab: s.coarseLab, start: int32(len(b.nodes)), in: in})
+	b.cur = sc
 	out := b.body(d, s, k, in, level)
 	b.cur = outer
+	b.scopes[sc].end = int32(len(b.nodes))
 	return out
 }
 
@@ -165,30 +241,31 @@ func (b *kbuilder) body(d *Derivation, s *Sym, k int, in int32, level int32) int
 				apps[next] = b.apply(d, arg, ak, val(a.In[0]), level+1)
 				continue
 			}
-			ins := b.ints(len(a.In))
-			for j, v := range a.In {
-				ins[j] = val(v)
-			}
 			ad := d
 			for arg.Rule != nil {
 				ad = ad.Kids[ak]
 				arg, ak = ad.Prod.Sym, 0
 			}
-			apps[next] = b.prim(arg.Terminal, ins)
+			b.ins = b.ins[:0]
+			for _, v := range a.In {
+				b.ins = append(b.ins, val(v))
+			}
+			apps[next] = b.prim(arg.Terminal, b.ins...)
 		}
-		live := b.ints(len(sum))[:0]
+		off := len(b.arena)
 		for _, v := range sum {
 			if x := val(v); x != kdead {
-				live = append(live, x)
+				b.arena = append(b.arena, x)
 			}
 		}
-		switch len(live) {
+		switch len(b.arena) - off {
 		case 0:
 			nodes[i] = kdead
 		case 1:
-			nodes[i] = live[0]
+			nodes[i] = b.arena[off]
+			b.arena = b.arena[:off]
 		default:
-			nodes[i] = b.add(knode{label: "sum", contract: true, in: live})
+			nodes[i] = b.add(klabSum, true, off)
 		}
 	}
 	out := nodes[len(nodes)-1]
@@ -197,26 +274,20 @@ func (b *kbuilder) body(d *Derivation, s *Sym, k int, in int32, level int32) int
 }
 
 // prim applies a primitive to its inputs (two for a binary primitive).
-func (b *kbuilder) prim(t *Terminal, ins []int32) int32 {
+func (b *kbuilder) prim(t *Terminal, ins ...int32) int32 {
 	if t.Zero() {
 		return kdead
 	}
-	n := 0
+	off := len(b.arena)
 	for _, i := range ins {
 		if i != kdead {
-			n++
+			b.arena = append(b.arena, i)
 		}
 	}
-	if n == 0 {
+	if len(b.arena) == off {
 		return kdead
 	}
-	in := b.ints(n)[:0]
-	for _, i := range ins {
-		if i != kdead {
-			in = append(in, i)
-		}
-	}
-	return b.add(knode{label: t.Name, lh: t.labelHash, contract: t.identity(), in: in})
+	return b.add(t.klab, t.identity(), off)
 }
 
 // prune keeps the nodes that reach out (and the input), renumbered in
@@ -231,28 +302,36 @@ func (b *kbuilder) prune(out int32) []knode {
 			all = false
 			continue
 		}
-		for _, j := range b.nodes[i].in {
+		for _, j := range b.in(&b.nodes[i]) {
 			keep[j] = true
 		}
 	}
-	if all {
-		return b.nodes[:out+1]
+	if all && out+1 == int32(len(b.nodes)) {
+		return b.nodes
 	}
-	b.index = append(b.index[:0], make([]int32, out+1)...)
+	// index[i] is the number of kept nodes before i: node i's new
+	// number if it is kept, and where a range starting or ending at i
+	// starts or ends.
+	b.index = append(b.index[:0], make([]int32, len(b.nodes)+1)...)
 	index := b.index
 	nodes := b.pruned[:0]
-	for i := int32(0); i <= out; i++ {
-		if !keep[i] {
+	for i := int32(0); i < int32(len(b.nodes)); i++ {
+		index[i] = int32(len(nodes))
+		if i > out || !keep[i] {
 			continue
 		}
 		n := b.nodes[i]
-		in := b.ints(len(n.in))
-		for k, j := range n.in {
-			in[k] = index[j]
+		off := len(b.arena)
+		for k := range n.inLen {
+			b.arena = append(b.arena, index[b.arena[n.inOff+k]])
 		}
-		n.in = in
-		index[i] = int32(len(nodes))
+		n.inOff = int32(off)
 		nodes = append(nodes, n)
+	}
+	index[len(b.nodes)] = int32(len(nodes))
+	for i := range b.scopes {
+		sc := &b.scopes[i]
+		sc.start, sc.end, sc.in = index[sc.start], index[sc.end], index[sc.in]
 	}
 	b.pruned = nodes
 	return nodes
@@ -260,42 +339,41 @@ func (b *kbuilder) prune(out int32) []knode {
 
 // contractor makes the kernel graphs of one flattened architecture.
 type contractor struct {
+	g      *Grammar
 	nodes  []knode
 	scopes []kscope
+	arena  []int32 // the nodes' inputs
 	kid    []int32 // kernel node of every node, or -1 when contracted
-	group  []int32 // scope of the call a node is contracted into, or -1
-	gkid   []int32 // kernel node of every scope's call node, or -1
-	src    [][]int32
-	done   []bool
-	anc    []int32 // scopes' enclosing calls by depth (reset)
-	stride int
-	edges  []int32 // from, to pairs
-	deg    []int32
-	pos    []int32
+	// sources of a contracted node j: sarena[srcOff[j]:][:srcLen[j]],
+	// when done[j]
+	sarena         []int32
+	srcOff, srcLen []int32
+	done           []bool
+	one            [1]int32
+	anc            []int32 // scopes' enclosing calls by depth (reset)
+	stride         int
+	edges          []int32 // from, to pairs
+	deg            []int32
+	pos            []int32
 
 	// The graphs made so far, in scratch arrays that finish copies out:
 	// labels of every graph one after the other, successor lists one
 	// after the other (sflat), where each node's list starts (soff, one
 	// entry per node), and each graph's first label (gstart).
-	labs   []string
-	lhs    []uint64 // the labels' hashes
+	labs   []int32  // indices in Grammar.klabels
 	ids    []string // each graph's content hash (LabelGraph.ID)
 	sflat  []int
 	soff   []int32
 	gstart []int32
 }
 
-func (c *contractor) reset(nodes []knode, scopes []kscope) {
+func (c *contractor) reset(g *Grammar, nodes []knode, scopes []kscope, arena []int32) {
 	n := len(nodes)
-	c.nodes, c.scopes = nodes, scopes
+	c.g, c.nodes, c.scopes, c.arena = g, nodes, scopes, arena
 	c.kid = append(c.kid[:0], make([]int32, n)...)
-	c.group = append(c.group[:0], make([]int32, n)...)
-	c.gkid = append(c.gkid[:0], make([]int32, len(scopes))...)
 	c.done = append(c.done[:0], make([]bool, n)...)
-	if cap(c.src) < n {
-		c.src = append(c.src[:cap(c.src)], make([][]int32, n-cap(c.src))...)
-	}
-	c.src = c.src[:n]
+	c.srcOff = append(c.srcOff[:0], make([]int32, n)...)
+	c.srcLen = append(c.srcLen[:0], make([]int32, n)...)
 	// anc[s*stride+d]: scope s's enclosing call at depth d (s itself at
 	// its own depth). Scopes come after their parents.
 	c.stride = 1
@@ -311,14 +389,18 @@ func (c *contractor) reset(nodes []knode, scopes []kscope) {
 		row[sc.depth] = int32(si)
 	}
 	c.labs, c.sflat, c.soff, c.gstart = c.labs[:0], c.sflat[:0], c.soff[:0], c.gstart[:0]
-	c.lhs, c.ids = c.lhs[:0], c.ids[:0]
+	c.ids = c.ids[:0]
 }
 
 // finish copies the graphs out of the scratch arrays, in four
-// allocations whatever their number.
-func (c *contractor) finish() []LabelGraph {
-	graphs := make([]LabelGraph, len(c.gstart))
-	labels := append([]string(nil), c.labs...)
+// allocations whatever their number, leaving room for skip graphs after
+// the first.
+func (c *contractor) finish(skip int) []LabelGraph {
+	graphs := make([]LabelGraph, len(c.gstart)+skip)
+	labels := make([]string, len(c.labs))
+	for i, l := range c.labs {
+		labels[i] = c.g.klabels[l]
+	}
 	flat := append([]int(nil), c.sflat...)
 	succ := make([][]int, len(c.labs))
 	for i := range succ {
@@ -330,99 +412,80 @@ func (c *contractor) finish() []LabelGraph {
 			succ[i] = flat[c.soff[i]:end:end]
 		}
 	}
-	clear(c.labs)
 	for gi, start := range c.gstart {
 		end := int32(len(labels))
 		if gi+1 < len(c.gstart) {
 			end = c.gstart[gi+1]
 		}
-		graphs[gi] = LabelGraph{Labels: labels[start:end:end], Succ: succ[start:end:end], ID: c.ids[gi]}
+		at := gi
+		if gi > 0 {
+			at += skip
+		}
+		graphs[at] = LabelGraph{Labels: labels[start:end:end], Succ: succ[start:end:end], ID: c.ids[gi]}
 	}
 	return graphs
 }
 
 // contract returns G when level < 0, else the graph of hierarchy level
 // level: calls nested deeper than level become one node each (see
-// Graph.contract, of which this is the array form).
+// Graph.contract, of which this is the array form). A call made one node
+// is skipped as a whole: its nodes are a contiguous range, and the one
+// node outside it they read is the call's input, so a level's graph costs
+// its own size and its calls', not the whole architecture's.
 func (c *contractor) contract(level int32) {
 	nodes := c.nodes
-	for i := range c.gkid {
-		c.gkid[i] = -1
-	}
-	for i := range nodes {
-		c.group[i] = -1
-		if level < 0 {
-			continue
-		}
-		sc := nodes[i].scope
-		if sc < 0 || c.scopes[sc].depth <= level {
-			continue
-		}
-		c.group[i] = c.anc[int(sc)*c.stride+int(level)+1]
-	}
 	base := int32(len(c.labs))
 	c.gstart = append(c.gstart, base)
-	labels := append(c.labs, "input")
-	c.lhs = append(c.lhs, nodes[0].lh)
+	labels := append(c.labs, klabInput)
 	c.kid[0] = 0
-	for i := 1; i < len(nodes); i++ {
-		if gr := c.group[i]; gr >= 0 {
-			k := c.gkid[gr]
-			if k < 0 {
-				k = int32(len(labels)) - base
-				c.gkid[gr] = k
-				labels = append(labels, c.scopes[gr].label)
-				c.lhs = append(c.lhs, c.scopes[gr].lh)
-			}
-			c.kid[i] = k
-			continue
-		}
-		if nodes[i].contract {
-			c.kid[i] = -1
-			continue
-		}
-		c.kid[i] = int32(len(labels)) - base
-		labels = append(labels, nodes[i].label)
-		c.lhs = append(c.lhs, nodes[i].lh)
-	}
-	outK := int32(len(labels)) - base
-	labels = append(labels, "output")
-	c.lhs = append(c.lhs, outputHash)
-	c.labs = labels
-	for i := range c.done {
-		c.done[i] = false
-	}
+	clear(c.done)
+	c.sarena = c.sarena[:0]
 	c.edges = c.edges[:0]
-	for i := 1; i < len(nodes); i++ {
-		to := c.kid[i]
-		if to < 0 {
+	for i := int32(1); i < int32(len(nodes)); {
+		if sc := nodes[i].scope; level >= 0 && sc >= 0 && c.scopes[sc].depth > level {
+			// The call at depth level+1 that holds node i, one node.
+			gs := &c.scopes[c.anc[int(sc)*c.stride+int(level)+1]]
+			k := int32(len(labels)) - base
+			labels = append(labels, gs.lab)
+			for _, from := range c.sources(gs.in) {
+				c.edges = append(c.edges, from, k)
+			}
+			kid := c.kid[gs.start:gs.end]
+			for j := range kid {
+				kid[j] = k
+			}
+			i = gs.end
 			continue
 		}
-		for _, j := range nodes[i].in {
+		n := &nodes[i]
+		if n.contract {
+			c.kid[i] = -1
+			i++
+			continue
+		}
+		to := int32(len(labels)) - base
+		c.kid[i] = to
+		labels = append(labels, n.lab)
+		for _, j := range c.arena[n.inOff : n.inOff+n.inLen] {
 			if from := c.kid[j]; from >= 0 || j == 0 {
-				// Most edges of a level graph join two nodes of one call.
-				if from != to {
-					c.edges = append(c.edges, from, to)
-				}
+				c.edges = append(c.edges, from, to)
 				continue
 			}
 			for _, from := range c.sources(j) {
-				if from != to {
-					c.edges = append(c.edges, from, to)
-				}
+				c.edges = append(c.edges, from, to)
 			}
 		}
+		i++
 	}
+	outK := int32(len(labels)) - base
+	labels = append(labels, klabOutput)
+	c.labs = labels
 	for _, from := range c.sources(int32(len(nodes) - 1)) {
-		if from != outK {
-			c.edges = append(c.edges, from, outK)
-		}
+		c.edges = append(c.edges, from, outK)
 	}
 	c.succ(int(outK) + 1)
 	c.ids = append(c.ids, c.graphID(int(base), int(outK)+1))
 }
-
-var outputHash = labelHash("output")
 
 // labelHash hashes a label for graph IDs (FNV-1a, then mixed).
 func labelHash(s string) uint64 {
@@ -439,7 +502,7 @@ func (c *contractor) graphID(base, n int) string {
 	h1, h2 := hmix(uint64(n)), hmix(uint64(n)^0x9e3779b97f4a7c15)
 	first := len(c.soff) - n
 	for i := range n {
-		lh := c.lhs[base+i]
+		lh := c.g.khash[c.labs[base+i]]
 		h1 = hmix(h1*0xbf58476d1ce4e5b9 ^ lh)
 		h2 = hmix(h2*0x94d049bb133111eb + lh)
 		end := len(c.sflat)
@@ -460,21 +523,32 @@ func (c *contractor) graphID(base, n int) string {
 }
 
 // sources lists the kernel nodes whose output reaches node j through
-// contracted nodes only (j's own kernel node if it has one).
+// contracted nodes only (j's own kernel node if it has one). The list is
+// valid until the next call.
 func (c *contractor) sources(j int32) []int32 {
-	if c.kid[j] >= 0 || j == 0 {
-		c.src[j] = append(c.src[j][:0], c.kid[j])
-		return c.src[j]
+	if k := c.kid[j]; k >= 0 || j == 0 {
+		c.one[0] = k
+		return c.one[:]
 	}
-	if c.done[j] {
-		return c.src[j]
+	if !c.done[j] {
+		n := &c.nodes[j]
+		in := c.arena[n.inOff : n.inOff+n.inLen]
+		for _, i := range in {
+			if c.kid[i] < 0 && i != 0 && !c.done[i] {
+				c.sources(i)
+			}
+		}
+		off := len(c.sarena)
+		for _, i := range in {
+			if k := c.kid[i]; k >= 0 || i == 0 {
+				c.sarena = append(c.sarena, k)
+				continue
+			}
+			c.sarena = append(c.sarena, c.sarena[c.srcOff[i]:c.srcOff[i]+c.srcLen[i]]...)
+		}
+		c.srcOff[j], c.srcLen[j], c.done[j] = int32(off), int32(len(c.sarena)-off), true
 	}
-	s := c.src[j][:0]
-	for _, i := range c.nodes[j].in {
-		s = append(s, c.sources(i)...)
-	}
-	c.src[j], c.done[j] = s, true
-	return s
+	return c.sarena[c.srcOff[j] : c.srcOff[j]+c.srcLen[j]]
 }
 
 // succ appends the successor lists of the graph of n nodes to sflat,

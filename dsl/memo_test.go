@@ -356,3 +356,90 @@ func merge(a, b map[string]float64) map[string]bool {
 	}
 	return m
 }
+
+// TestKernelGraphsFrom checks a child's kernel graphs built from its
+// parent's against those built afresh, on chains of mutants and
+// crossovers (children of children, as the acquisition optimiser makes
+// them) of every space, and that level graphs are taken from the parent
+// where the child differs only deeper: the test fails if nothing is
+// reused or if anything reused is wrong.
+func TestKernelGraphsFrom(t *testing.T) {
+	reusedAny := false
+	for _, name := range memoSpaces {
+		g := spaceGrammar(t, name)
+		s := NewSampler(g, 23)
+		d, err := s.Sample()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dg, err := g.KernelGraphs(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, _ := s.Sample()
+		reused, children := 0, 0
+		for i := range 400 {
+			var kids []*Derivation
+			var parents []*Derivation
+			if i%2 == 0 {
+				if m, err := s.Mutate(d); err == nil {
+					kids, parents = append(kids, m), append(parents, d)
+				}
+			} else if a, b, err := s.Crossover(d, map[bool]*Derivation{true: d, false: other}[i%4 == 1]); err == nil {
+				kids, parents = append(kids, a, b), append(parents, d, other)
+				if i%4 == 1 {
+					parents[1] = d // self-crossover: both children are d's
+				}
+			}
+			for j, kid := range kids {
+				pg := dg
+				if parents[j] != d {
+					if pg, err = g.KernelGraphs(parents[j]); err != nil {
+						t.Fatal(err)
+					}
+				}
+				got, err := g.KernelGraphsFrom(kid, parents[j], pg)
+				want, werr := g.KernelGraphs(kid)
+				if (err != nil) != (werr != nil) {
+					t.Fatalf("%s: errors %v and %v", name, err, werr)
+				}
+				if err != nil {
+					continue
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("%s step %d: kernel graphs from the parent differ\nparent %s\nchild  %s\ngot  %v\nwant %v", name, i, parents[j], kid, got, want)
+				}
+				children++
+				for k := 1; k < len(got) && k < len(pg); k++ {
+					if len(got[k].Labels) > 0 && &got[k].Labels[0] == &pg[k].Labels[0] {
+						reused++
+					}
+				}
+			}
+			if len(kids) > 0 {
+				// Walk on: the next children are the first child's.
+				d, dg = kids[0], nil
+				if parents[0] != d {
+					if dg, err = g.KernelGraphs(d); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		t.Logf("%s: %d children, %d level graphs reused", name, children, reused)
+		reusedAny = reusedAny || reused > 0
+	}
+	if !reusedAny {
+		t.Error("no level graph was ever taken from the parent")
+	}
+	// Without a parent, or with a parent's graphs and no parent, it is
+	// KernelGraphs.
+	g := spaceGrammar(t, "hnb201")
+	s := NewSampler(g, 24)
+	d, _ := s.Sample()
+	want, _ := g.KernelGraphs(d)
+	got, err := g.KernelGraphsFrom(d, nil, nil)
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("no parent: %v %v", got, err)
+	}
+}

@@ -174,8 +174,24 @@ func (g *Grammar) prepare() {
 			t.slot = len(g.counted)
 		}
 	}
+	g.klabels, g.khash = nil, nil
+	klab := map[string]int32{}
+	label := func(s string) int32 {
+		if i, ok := klab[s]; ok {
+			return i
+		}
+		i := int32(len(g.klabels))
+		klab[s] = i
+		g.klabels = append(g.klabels, s)
+		g.khash = append(g.khash, labelHash(s))
+		return i
+	}
+	label("input")  // klabInput
+	label("sum")    // klabSum
+	label("output") // klabOutput
 	for _, t := range g.Terminals {
 		t.labelHash = labelHash(t.Name)
+		t.klab = label(t.Name)
 		t.zero = 0
 		z := t.Zero()
 		t.zero = 1
@@ -220,6 +236,7 @@ func (g *Grammar) prepare() {
 		if s.Terminal != nil && s.Terminal.Kind == Topology {
 			s.coarse = s.Terminal.Name
 			s.coarseHash = labelHash(s.coarse)
+			s.coarseLab = label(s.coarse)
 		}
 		for _, a := range s.Args {
 			coarse(a)
@@ -234,6 +251,7 @@ func (g *Grammar) prepare() {
 			if p.Sym.Terminal != nil && p.Sym.Terminal.Kind == Topology {
 				p.Sym.coarse = r.Name + " " + p.Sym.Terminal.Name
 				p.Sym.coarseHash = labelHash(p.Sym.coarse)
+				p.Sym.coarseLab = label(p.Sym.coarse)
 			}
 		}
 	}

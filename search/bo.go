@@ -74,6 +74,9 @@ type base struct {
 	parsed   map[string]*dsl.Derivation
 	ops      gp.Ops[*dsl.Derivation]
 	features map[string]gp.Arch
+	// lin notes, while a BO proposal runs, the operators' children's
+	// parents and keeps the latest candidates' kernel graphs.
+	lin *lineage
 }
 
 func newBase(g *dsl.Grammar, seed uint64, maxDepth int) base {
@@ -81,7 +84,8 @@ func newBase(g *dsl.Grammar, seed uint64, maxDepth int) base {
 	if maxDepth > 0 {
 		s.MaxDepth = maxDepth
 	}
-	b := base{g: g, seed: seed, sampler: s, parsed: map[string]*dsl.Derivation{}, features: map[string]gp.Arch{}}
+	lin := new(lineage)
+	b := base{g: g, seed: seed, sampler: s, parsed: map[string]*dsl.Derivation{}, features: map[string]gp.Arch{}, lin: lin}
 	b.ops = gp.Ops[*dsl.Derivation]{
 		Sample: func(r *rand.Rand) (*dsl.Derivation, error) {
 			s.Rand = r
@@ -89,11 +93,21 @@ func newBase(g *dsl.Grammar, seed uint64, maxDepth int) base {
 		},
 		Mutate: func(r *rand.Rand, x *dsl.Derivation) (*dsl.Derivation, error) {
 			s.Rand = r
-			return s.Mutate(x)
+			m, err := s.Mutate(x)
+			if err == nil {
+				lin.child(m, x)
+			}
+			return m, err
 		},
 		Crossover: func(r *rand.Rand, a, c *dsl.Derivation) (*dsl.Derivation, *dsl.Derivation, error) {
 			s.Rand = r
-			return s.Crossover(a, c)
+			x, y, err := s.Crossover(a, c)
+			if err == nil {
+				// x is a with a subtree of c, y the reverse.
+				lin.child(x, a)
+				lin.child(y, c)
+			}
+			return x, y, err
 		},
 		// Keys are the trees' 128-bit hashes: a term costs a walk and
 		// an allocation per candidate, and the acquisition optimiser
@@ -101,6 +115,68 @@ func newBase(g *dsl.Grammar, seed uint64, maxDepth int) base {
 		Key: func(x *dsl.Derivation) string { return x.Key() },
 	}
 	return b
+}
+
+// lineage is what a BO proposal knows of its candidates' descent: each
+// child's parent (the tree it takes most of), and the kernel graphs of
+// the candidates scored lately, from which a child's are built
+// (dsl.KernelGraphsFrom). Both are kept for the last few thousand
+// candidates only: a child is scored in the generation it is bred, from
+// a parent of the generation before.
+type lineage struct {
+	on              bool
+	parent, parent0 map[*dsl.Derivation]*dsl.Derivation
+	graphs, graphs0 map[*dsl.Derivation][]dsl.LabelGraph
+}
+
+// lineageWindow is how many candidates a lineage map holds before it
+// becomes the older one.
+const lineageWindow = 2048
+
+func (l *lineage) start() {
+	l.on = true
+	l.parent, l.parent0 = map[*dsl.Derivation]*dsl.Derivation{}, nil
+	l.graphs, l.graphs0 = map[*dsl.Derivation][]dsl.LabelGraph{}, nil
+}
+
+func (l *lineage) stop() { *l = lineage{} }
+
+// child notes that x was made from parent p.
+func (l *lineage) child(x, p *dsl.Derivation) {
+	if !l.on {
+		return
+	}
+	if len(l.parent) >= lineageWindow {
+		l.parent, l.parent0 = map[*dsl.Derivation]*dsl.Derivation{}, l.parent
+	}
+	l.parent[x] = p
+}
+
+// kernelGraphs returns x's kernel graphs, from its parent's when they are
+// kept, and keeps them.
+func (l *lineage) kernelGraphs(g *dsl.Grammar, x *dsl.Derivation) ([]dsl.LabelGraph, error) {
+	p, ok := l.parent[x]
+	if !ok {
+		p = l.parent0[x]
+	}
+	var pg []dsl.LabelGraph
+	if p != nil {
+		if pg, ok = l.graphs[p]; !ok {
+			pg = l.graphs0[p]
+		}
+		if pg == nil {
+			p = nil
+		}
+	}
+	lgs, err := g.KernelGraphsFrom(x, p, pg)
+	if err != nil {
+		return nil, err
+	}
+	if len(l.graphs) >= lineageWindow {
+		l.graphs, l.graphs0 = map[*dsl.Derivation][]dsl.LabelGraph{}, l.graphs
+	}
+	l.graphs[x] = lgs
+	return lgs, nil
 }
 
 // rng is the random source of one Propose call: a function of the seed
@@ -143,11 +219,16 @@ func kernelArch(g *dsl.Grammar, d *dsl.Derivation) (gp.Arch, error) {
 	if err != nil {
 		return gp.Arch{}, err
 	}
+	return archOf(lgs), nil
+}
+
+// archOf is the model's form of kernel graphs.
+func archOf(lgs []dsl.LabelGraph) gp.Arch {
 	a := gp.Arch{Graphs: make([]gp.Graph, len(lgs))}
 	for i, lg := range lgs {
 		a.Graphs[i] = gp.Graph{Labels: lg.Labels, Succ: lg.Succ, ID: lg.ID}
 	}
-	return a, nil
+	return a
 }
 
 // observed returns the finished trials in the order they finished (ties
@@ -328,9 +409,18 @@ func (b *BOStrategy) Propose(ctx context.Context, history []*Trial, n int) ([]*d
 	if err := b.update(obs, fin); err != nil {
 		return nil, err
 	}
-	// The candidates' graphs are not kept: the optimiser scores each
-	// distinct candidate once.
-	b.ops.Features = func(x *dsl.Derivation) (gp.Arch, error) { return kernelArch(b.g, x) }
+	// The candidates' graphs are not cached by key: the optimiser scores
+	// each distinct candidate once. A child's are built from its
+	// parent's while the parent's are kept.
+	b.lin.start()
+	defer b.lin.stop()
+	b.ops.Features = func(x *dsl.Derivation) (gp.Arch, error) {
+		lgs, err := b.lin.kernelGraphs(b.g, x)
+		if err != nil {
+			return gp.Arch{}, err
+		}
+		return archOf(lgs), nil
+	}
 	// Trials under evaluation are hallucinated at their predicted mean.
 	var pending []gp.Arch
 	for _, t := range history {
