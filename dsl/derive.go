@@ -22,6 +22,9 @@ type Derivation struct {
 
 	info dinfo     // facts about the subtree, set by seal (memo.go)
 	memo derivMemo // the constraint walk's results per input shape
+	// kfrag is the subtree's part of the kernel graphs' flattened
+	// architecture (kgraph.go), for small topology calls.
+	kfrag kfragMemo
 }
 
 // Rule is the nonterminal this derivation derives.

@@ -1,6 +1,9 @@
 package dsl
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // The kernel graphs straight from a derivation (issue 6): the search
 // computes them for every candidate its acquisition optimiser scores, up
@@ -193,6 +196,9 @@ func (b *kbuilder) apply(d *Derivation, s *Sym, k int, in int32, level int32) in
 	}
 	if s.Rule != nil {
 		kid := d.Kids[k]
+		if ks := kid.Prod.Sym; ks.Terminal != nil && ks.Terminal.Kind == Topology && kid.facts().nodes <= kfragMax {
+			return b.fragment(kid, in, level)
+		}
 		return b.apply(kid, kid.Prod.Sym, 0, in, level)
 	}
 	t := s.Terminal
@@ -271,6 +277,104 @@ func (b *kbuilder) body(d *Derivation, s *Sym, k int, in int32, level int32) int
 	out := nodes[len(nodes)-1]
 	b.scr = b.scr[:mark]
 	return out
+}
+
+// kfrag is the part of the flattened architecture a topology call's
+// subtree makes (knode and kscope lists, relative), kept on the derivation
+// node: subtrees are immutable and shared between a parent and its
+// children (and tabulated ones by all trees), so a child's graph is
+// mostly fragments pasted. Node indices are relative to the fragment's
+// first node and kfragIn stands for the call's input; scope indices are
+// relative to the fragment's first scope, -1 standing for the enclosing
+// call, and depths relative to the call's.
+type kfrag struct {
+	nodes  []knode
+	ins    []int32
+	scopes []kscope
+	out    int32 // relative, kfragIn or kdead
+}
+
+// kfragMemo is Derivation's slot for its kfrag.
+type kfragMemo = atomic.Pointer[kfrag]
+
+const (
+	kfragIn = -2
+	// kfragMax is the largest subtree (in derivation nodes) whose part
+	// is kept: the cells of a hierarchical space, not its stages.
+	kfragMax = 64
+)
+
+// fragment applies the topology call d to node in at level, pasting its
+// kept part or making and keeping it.
+func (b *kbuilder) fragment(d *Derivation, in int32, level int32) int32 {
+	if f := d.kfrag.Load(); f != nil {
+		return b.paste(f, in, level)
+	}
+	start, s0 := int32(len(b.nodes)), int32(len(b.scopes))
+	out := b.apply(d, d.Prod.Sym, 0, in, level)
+	rel := func(j int32) int32 {
+		switch {
+		case j == kdead:
+			return kdead
+		case j == in:
+			return kfragIn
+		}
+		return j - start
+	}
+	f := &kfrag{nodes: make([]knode, 0, int32(len(b.nodes))-start), scopes: make([]kscope, 0, int32(len(b.scopes))-s0), out: rel(out)}
+	for _, n := range b.nodes[start:] {
+		off := int32(len(f.ins))
+		for _, j := range b.in(&n) {
+			f.ins = append(f.ins, rel(j))
+		}
+		n.inOff, n.scope = off, n.scope-s0
+		f.nodes = append(f.nodes, n)
+	}
+	for _, sc := range b.scopes[s0:] {
+		if sc.parent < s0 {
+			sc.parent = -1
+		} else {
+			sc.parent -= s0
+		}
+		sc.depth -= level
+		sc.start, sc.end, sc.in = sc.start-start, sc.end-start, rel(sc.in)
+		f.scopes = append(f.scopes, sc)
+	}
+	d.kfrag.Store(f)
+	return out
+}
+
+// paste applies a kept fragment to node in at level.
+func (b *kbuilder) paste(f *kfrag, in int32, level int32) int32 {
+	start, s0 := int32(len(b.nodes)), int32(len(b.scopes))
+	abs := func(j int32) int32 {
+		switch j {
+		case kdead:
+			return kdead
+		case kfragIn:
+			return in
+		}
+		return j + start
+	}
+	for _, sc := range f.scopes {
+		if sc.parent < 0 {
+			sc.parent = b.cur
+		} else {
+			sc.parent += s0
+		}
+		sc.depth += level
+		sc.start, sc.end, sc.in = sc.start+start, sc.end+start, abs(sc.in)
+		b.scopes = append(b.scopes, sc)
+	}
+	for _, n := range f.nodes {
+		off := int32(len(b.arena))
+		for _, j := range f.ins[n.inOff : n.inOff+n.inLen] {
+			b.arena = append(b.arena, abs(j))
+		}
+		n.inOff, n.scope = off, n.scope+s0
+		b.nodes = append(b.nodes, n)
+	}
+	return abs(f.out)
 }
 
 // prim applies a primitive to its inputs (two for a binary primitive).
