@@ -115,6 +115,8 @@ type evolver[T any] struct {
 	scores  map[string]float64 // acquisition value by key (the model is fixed during a call)
 	best    member[T]          // best candidate outside exclude
 	found   bool
+	valid   map[string]struct{} // IDs of the graphs found valid
+	archs   map[string]*Arch    // features of the last population's members
 }
 
 // Maximize is BOHNAS's acquisition optimiser, grammar-guided evolution:
@@ -140,7 +142,7 @@ func Maximize[T any](ctx context.Context, r *rand.Rand, ops Ops[T], acq Acquisit
 	if acq == nil {
 		return res, errors.New("gp: nil acquisition")
 	}
-	e := &evolver[T]{r: r, ops: ops, acq: acq, exclude: exclude, cfg: cfg, scores: make(map[string]float64)}
+	e := &evolver[T]{r: r, ops: ops, acq: acq, exclude: exclude, cfg: cfg, scores: make(map[string]float64), valid: make(map[string]struct{})}
 	var pop []T
 	pop = append(pop, best[:min(len(best), cfg.InitialBest)]...)
 	for fails := 0; len(pop) < cfg.PoolSize && fails < cfg.Tries*cfg.PoolSize; {
@@ -213,7 +215,7 @@ func (e *evolver[T]) score(xs []T, bases []*Arch) ([]member[T], error) {
 		if err != nil {
 			continue
 		}
-		if a.validate() != nil {
+		if a.validateSeen(e.valid) != nil {
 			continue
 		}
 		if bases != nil {
@@ -243,6 +245,13 @@ func (e *evolver[T]) score(xs []T, bases []*Arch) ([]member[T], error) {
 			ms[todoAt[i]].arch = &a
 		}
 	}
+	// Members scored earlier (in this batch, or in an earlier one) keep
+	// the features they had as members of the last population or as the
+	// best candidate, so that their children can be computed from them.
+	archs := make(map[string]*Arch, len(ms))
+	for _, i := range todoAt {
+		archs[ms[i].key] = ms[i].arch
+	}
 	out := ms[:0]
 	for _, m := range ms {
 		s, ok := e.scores[m.key]
@@ -250,11 +259,25 @@ func (e *evolver[T]) score(xs []T, bases []*Arch) ([]member[T], error) {
 			continue
 		}
 		m.score = s
+		if m.arch == nil {
+			switch {
+			case archs[m.key] != nil:
+				m.arch = archs[m.key]
+			case e.archs[m.key] != nil:
+				m.arch = e.archs[m.key]
+			case e.found && e.best.key == m.key:
+				m.arch = e.best.arch
+			}
+		}
+		if m.arch != nil {
+			archs[m.key] = m.arch
+		}
 		out = append(out, m)
 		if !e.exclude[m.key] && (!e.found || s > e.best.score) {
 			e.best, e.found = m, true
 		}
 	}
+	e.archs = archs
 	return out, nil
 }
 

@@ -23,17 +23,21 @@ func TestInverseMatchesGonum(t *testing.T) {
 		}
 		var s mat.SymDense
 		s.SymOuterK(1, a)
-		m := &Model{spare: new(mat.Cholesky)}
-		if !m.spare.Factorize(&s) {
+		var ch mat.Cholesky
+		if !ch.Factorize(&s) {
 			t.Fatal("not PD")
 		}
 		var want mat.SymDense
-		if err := m.spare.InverseTo(&want); err != nil {
+		if err := ch.InverseTo(&want); err != nil {
 			t.Fatal(err)
 		}
-		got, err := m.inverse()
-		if err != nil {
-			t.Fatal(err)
+		m := &Model{spare: new(factor)}
+		if !m.spare.factorize(s.RawSymmetric().Data, n) {
+			t.Fatal("not PD")
+		}
+		got, ok := m.inverse()
+		if !ok {
+			t.Fatal("no inverse")
 		}
 		for i := range n {
 			for j := i; j < n; j++ {
@@ -293,9 +297,10 @@ func splice(r *rand.Rand, base Graph, a, b, m, nl int) Graph {
 	return g
 }
 
-// TestLookupWLFrom checks the WL codes computed from a base graph's
-// against those computed afresh, for children that replace, insert or
-// delete a block of the base, relabel nodes, or are unrelated.
+// TestLookupWLFrom checks the WL codes and histograms computed from a
+// base graph's (lookupWLDelta) against those computed afresh, for
+// children that replace, insert or delete a block of the base, relabel
+// nodes, or are unrelated.
 func TestLookupWLFrom(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	d := newDict()
@@ -305,7 +310,8 @@ func TestLookupWLFrom(t *testing.T) {
 	for trial := range 300 {
 		h := r.IntN(5)
 		base := randGraph(r, 20+r.IntN(80), 5, nil)
-		_, _, bcodes := d.lookupWLFrom(&base, h, nil, nil, nil)
+		bsegs, bsq, bcodes := d.lookupWLCodes(&base, h, nil)
+		bsegs, bsq = cloneSegs(bsegs), slices.Clone(bsq)
 		nb := len(base.Labels)
 		a := r.IntN(nb)
 		b := a + r.IntN(min(nb-a, 6)+1)
@@ -323,13 +329,31 @@ func TestLookupWLFrom(t *testing.T) {
 		want = cloneSegs(want)
 		wantSq = slices.Clone(wantSq)
 		wantCodes := slices.Clone(d.ccurAll(&child, h))
-		got, gotSq, gotCodes := d.lookupWLFrom(&child, h, &base, bcodes, nil)
-		if !slices.Equal(gotSq, wantSq) || !slices.Equal(gotCodes, wantCodes) {
+		ids, vals, gotSq, gotCodes, ok := d.lookupWLDelta(&child, h, &base, bcodes, bsq, nil)
+		if !ok || !slices.Equal(gotSq, wantSq) || !slices.Equal(gotCodes, wantCodes) {
 			t.Fatalf("trial %d: codes from the base differ from fresh ones", trial)
 		}
-		for k := range want {
-			if !slices.Equal(got[k].ids, want[k].ids) || !slices.Equal(got[k].vals, want[k].vals) {
-				t.Fatalf("trial %d iteration %d: histograms differ", trial, k)
+		// The base's histograms plus the differences are the child's.
+		hist := map[int32]float64{}
+		for _, s := range bsegs {
+			for j, id := range s.ids {
+				hist[id] += s.vals[j]
+			}
+		}
+		for j, id := range ids {
+			hist[id] += vals[j]
+		}
+		for _, s := range want {
+			for j, id := range s.ids {
+				if hist[id] != s.vals[j] {
+					t.Fatalf("trial %d: label %d counted %v, want %v", trial, id, hist[id], s.vals[j])
+				}
+				delete(hist, id)
+			}
+		}
+		for id, v := range hist {
+			if v != 0 {
+				t.Fatalf("trial %d: label %d counted %v, want 0", trial, id, v)
 			}
 		}
 	}
@@ -347,7 +371,7 @@ func cloneSegs(s []sparse) []sparse {
 
 // ccurAll is the codes of g at every iteration, computed afresh.
 func (d *dict) ccurAll(g *Graph, h int) []uint64 {
-	_, _, codes := d.lookupWLFrom(g, h, nil, nil, nil)
+	_, _, codes := d.lookupWLCodes(g, h, nil)
 	return codes
 }
 

@@ -154,15 +154,15 @@ type Model struct {
 	mean   float64 // of y
 	std    float64 // of y (1 if 0)
 	z      []float64
-	chol   *mat.Cholesky
+	chol   *factor
 	alpha  []float64
 	mats   [][]float64 // normalised kernel matrix per slot
 
-	spare *mat.Cholesky
-	u     *mat.TriDense // upper Cholesky factor of the fit, made on demand
+	spare *factor
 	ksym  []float64
-	kinv  []float64 // inverse scratch of eval
-	ks    []float64 // cross scratch of Predict
+	kinv  []float64           // inverse scratch of eval
+	ks    []float64           // cross scratch of Predict
+	valid map[string]struct{} // IDs of the graphs found valid
 }
 
 // New returns an empty model.
@@ -171,7 +171,7 @@ func New(cfg Config) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{cfg: cfg, chol: new(mat.Cholesky), spare: new(mat.Cholesky)}
+	m := &Model{cfg: cfg, chol: new(factor), spare: new(factor), valid: make(map[string]struct{})}
 	switch cfg.Kernel {
 	case NASBOT:
 		m.slots = []slot{newNASBOTSlot(cfg.Lengthscale)}
@@ -371,7 +371,6 @@ func (m *Model) Fit() error {
 	m.noise = bestP[k]
 	m.nlml = best
 	m.alpha = append(m.alpha[:0], bestA...)
-	m.u = nil
 	m.fitted = true
 	return nil
 }
@@ -441,13 +440,12 @@ func (m *Model) eval(params []float64, withGrad bool) (float64, []float64, error
 		}
 		row[0] += noise
 	}
-	sym := mat.NewSymDense(n, K)
-	ok := m.spare.Factorize(sym)
+	ok := m.spare.factorize(K, n)
 	for try, jitter := 0, 1e-6; !ok && try < 3; try, jitter = try+1, jitter*10 {
 		for i := range n {
 			K[i*n+i] += jitter
 		}
-		ok = m.spare.Factorize(sym)
+		ok = m.spare.factorize(K, n)
 		for i := range n {
 			K[i*n+i] -= jitter
 		}
@@ -455,23 +453,32 @@ func (m *Model) eval(params []float64, withGrad bool) (float64, []float64, error
 	if !ok {
 		return 0, nil, errNotPD
 	}
-	z := mat.NewVecDense(n, m.z)
 	m.alpha = grow(m.alpha, n)
-	av := mat.NewVecDense(n, m.alpha)
-	if err := m.spare.SolveVecTo(av, z); err != nil {
-		return 0, nil, err
+	copy(m.alpha, m.z)
+	potrsVec(m.spare.tri(), m.alpha)
+	// The errors of mat.Cholesky.SolveVecTo (then of the inverse): the
+	// condition number over mat.ConditionTolerance, which the inverse,
+	// when there is one, mostly rules out without the estimate.
+	var raw blas64.Symmetric
+	invOK := false
+	if withGrad {
+		raw, invOK = m.inverse()
+	}
+	if !invOK || !m.spare.wellConditioned(raw.Data) {
+		if c := m.spare.condition(); c > mat.ConditionTolerance {
+			return 0, nil, mat.Condition(c)
+		}
+	}
+	if withGrad && !invOK {
+		return 0, nil, mat.Condition(math.Inf(1))
 	}
 	fit := 0.0
 	for i := range n {
 		fit += m.z[i] * m.alpha[i]
 	}
-	nlml := 0.5*fit + 0.5*m.spare.LogDet() + 0.5*float64(n)*math.Log(2*math.Pi)
+	nlml := 0.5*fit + 0.5*m.spare.logDet() + 0.5*float64(n)*math.Log(2*math.Pi)
 	if !withGrad {
 		return nlml, nil, nil
-	}
-	raw, err := m.inverse()
-	if err != nil {
-		return 0, nil, err
 	}
 	a := m.alpha
 	// g[s] = ½ tr((K⁻¹ − ααᵀ) K̃_s); only the upper triangle of inv is set.
@@ -502,24 +509,54 @@ func (m *Model) eval(params []float64, withGrad bool) (float64, []float64, error
 	return nlml, grad, nil
 }
 
+// potrsVec solves UᵀU x = b in place of b for an upper triangular U as
+// lapack64.Potrs does for one right-hand side (two Dtrsm, Left, Upper,
+// Trans then NoTrans), with the same floating-point operations in the
+// same order, so the same result to the last bit, without Dtrsm's call per
+// element.
+func potrsVec(u blas64.Triangular, b []float64) {
+	n, lda, a := u.N, u.Stride, u.Data
+	b = b[:n]
+	// Uᵀy = b: for k = 0..n-1, y_k = b_k·(1/u_kk), b_i -= u_ki·y_k (i > k).
+	for k := range n {
+		b[k] *= 1 / a[k*lda+k]
+		yk := b[k]
+		row := a[k*lda+k+1 : k*lda+n]
+		rest := b[k+1 : k+1+len(row)]
+		for i, va := range row {
+			if va != 0 {
+				rest[i] += float64(-va * yk)
+			}
+		}
+	}
+	// Ux = y: for i = n-1..0, x_i = (y_i - Σ_{k>i} u_ik·x_k)·(1/u_ii), the
+	// sum in increasing k.
+	for i := n - 1; i >= 0; i-- {
+		row := a[i*lda+i+1 : i*lda+n]
+		xs := b[i+1 : i+1+len(row)]
+		bi := b[i]
+		for k, va := range row {
+			if va != 0 {
+				bi += float64(-va * xs[k])
+			}
+		}
+		b[i] = bi * (1 / a[i*lda+i])
+	}
+}
+
 // inverse returns the upper triangle of the inverse of the matrix m.spare
 // factorises, as mat.Cholesky.InverseTo computes it (Dpotri), into a
-// buffer the model keeps.
-func (m *Model) inverse() (blas64.Symmetric, error) {
-	u := m.spare.RawU().(mat.RawTriangular).RawTriangular()
+// buffer the model keeps, and whether Dpotri succeeded.
+func (m *Model) inverse() (blas64.Symmetric, bool) {
+	u := m.spare.tri()
 	n := u.N
 	m.kinv = grow(m.kinv, n*n)
 	for i := range n {
 		copy(m.kinv[i*n+i:i*n+n], u.Data[i*u.Stride+i:i*u.Stride+n])
 	}
 	inv := blas64.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: m.kinv}
-	if _, ok := lapack64.Potri(blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: n, Stride: n, Data: m.kinv}); !ok {
-		return inv, mat.Condition(math.Inf(1))
-	}
-	if c := m.spare.Cond(); c > mat.ConditionTolerance {
-		return inv, mat.Condition(c)
-	}
-	return inv, nil
+	_, ok := lapack64.Potri(blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: n, Stride: n, Data: m.kinv})
+	return inv, ok
 }
 
 // Predict returns the predictive mean and variance of the loss of every
@@ -533,7 +570,7 @@ func (m *Model) Predict(cands []Arch) (mean, variance []float64, err error) {
 		return nil, nil, ErrNotFitted
 	}
 	for i := range cands {
-		if err := cands[i].validate(); err != nil {
+		if err := cands[i].validateSeen(m.valid); err != nil {
 			return nil, nil, fmt.Errorf("candidate %d: %w", i, err)
 		}
 	}
@@ -551,12 +588,11 @@ func (m *Model) Predict(cands []Arch) (mean, variance []float64, err error) {
 	for j := range c {
 		mean[j] = floats.Dot(ks[j*n:j*n+n], m.alpha)
 	}
-	if m.u == nil {
-		m.u = new(mat.TriDense)
-		m.chol.UTo(m.u)
-	}
 	// V = K*ᵀU⁻¹ (K = UᵀU): the variance reduction of candidate j is ‖V_j‖².
-	blas64.Trsm(blas.Right, blas.NoTrans, 1, m.u.RawTriangular(), blas64.General{Rows: c, Cols: n, Stride: n, Data: ks})
+	// trsmRUN is blas64.Trsm(blas.Right, blas.NoTrans, 1, U, K*ᵀ), to the
+	// last bit.
+	u := m.chol.tri()
+	trsmRUN(c, n, u.Data, u.Stride, ks, n)
 	variance = make([]float64, c)
 	for j := range c {
 		v := ks[j*n : j*n+n]

@@ -59,20 +59,48 @@ func (a *Arch) graph(i int) *Graph {
 
 // validate reports malformed architectures: no graphs or edges to
 // nonexistent nodes.
-func (a *Arch) validate() error {
+func (a *Arch) validate() error { return a.validateSeen(nil) }
+
+// maxSeen bounds the IDs a validity cache keeps; it is emptied when full.
+const maxSeen = 1 << 16
+
+// validateSeen is validate skipping the graphs whose ID is in seen (graphs
+// with equal IDs have equal contents, so one found valid stays valid),
+// and adding the IDs of the graphs it finds valid; seen may be nil.
+func (a *Arch) validateSeen(seen map[string]struct{}) error {
 	if len(a.Graphs) == 0 {
 		return errors.New("gp: architecture has no graphs")
 	}
 	for gi := range a.Graphs {
 		g := &a.Graphs[gi]
-		if len(g.Succ) > len(g.Labels) {
-			return fmt.Errorf("gp: graph %d: %d successor lists for %d nodes", gi, len(g.Succ), len(g.Labels))
+		if seen != nil && g.ID != "" {
+			if _, ok := seen[g.ID]; ok {
+				continue
+			}
 		}
-		for i, ss := range g.Succ {
-			for _, s := range ss {
-				if s < 0 || s >= len(g.Labels) {
-					return fmt.Errorf("gp: graph %d: edge %d->%d out of range (%d nodes)", gi, i, s, len(g.Labels))
-				}
+		if err := g.validate(gi); err != nil {
+			return err
+		}
+		if seen != nil && g.ID != "" {
+			if len(seen) >= maxSeen {
+				clear(seen)
+			}
+			seen[g.ID] = struct{}{}
+		}
+	}
+	return nil
+}
+
+// validate reports edges to nonexistent nodes of graph gi.
+func (g *Graph) validate(gi int) error {
+	if len(g.Succ) > len(g.Labels) {
+		return fmt.Errorf("gp: graph %d: %d successor lists for %d nodes", gi, len(g.Succ), len(g.Labels))
+	}
+	n := uint(len(g.Labels))
+	for i, ss := range g.Succ {
+		for _, s := range ss {
+			if uint(s) >= n {
+				return fmt.Errorf("gp: graph %d: edge %d->%d out of range (%d nodes)", gi, i, s, len(g.Labels))
 			}
 		}
 	}

@@ -89,9 +89,6 @@ type wlSlot struct {
 	phi, inv  []float64 // cross scratch
 	ent, miss []int32
 	cache     rowCache
-	delta     []float64 // per label id, the count difference from a base
-	touched   []int32   // the label ids whose delta was touched
-	mark      []bool
 }
 
 // denseFraction is the share of observations a label must occur in to
@@ -290,13 +287,11 @@ type rowCache struct {
 	rows       []float64 // entry e's raw row is rows[e*n : e*n+n]
 	nc         []float64 // entry e's feature norm
 	buf        []byte    // key scratch
-	// Entry e's counts of the labels that have postings: hids and hval
-	// from hoff[e] to hoff[e+1] (entries are filled in order).
-	hoff []int32
-	hids []int32
-	hval []float64
-	// Entry e's WL codes per node and iteration (lookupWLFrom), from
-	// coff[e] to coff[e+1].
+	// Entry e's squared feature norm per iteration 0..h, sqs[e*(h+1):],
+	// and WL codes per node and iteration (lookupWLCodes), from coff[e]
+	// to coff[e+1] (entries are filled in order): a candidate whose base
+	// has an entry is computed from them (lookupWLDelta).
+	sqs   []float64
 	coff  []int32
 	codes []uint64
 }
@@ -336,8 +331,7 @@ func (rc *rowCache) reset(version, h, n int) {
 	}
 	rc.rows = rc.rows[:0]
 	rc.nc = rc.nc[:0]
-	rc.hoff = append(rc.hoff[:0], 0)
-	rc.hids, rc.hval = rc.hids[:0], rc.hval[:0]
+	rc.sqs = rc.sqs[:0]
 	rc.coff = append(rc.coff[:0], 0)
 	rc.codes = rc.codes[:0]
 }
@@ -381,7 +375,7 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 	}
 	s.miss = miss
 	mm := len(miss)
-	rc.rows = slices.Grow(rc.rows, mm*n)[:len(rc.nc)*n]
+	rc.rows = reserve(rc.rows, mm*n)[:len(rc.nc)*n]
 	if mm > 0 {
 		s.prepareDense()
 		f := len(s.dcols)
@@ -390,71 +384,56 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 		clear(phi)
 		raw := rc.rows[first*n : (first+mm)*n] // raw kernel values, entry-major
 		clear(raw)
-		if len(s.delta) < len(s.post) {
-			s.delta = make([]float64, len(s.post))
-			s.mark = make([]bool, len(s.post))
-		}
+		hp := s.cur + 1
 		for k, c := range miss {
-			eb := s.baseEntry(cands[c].base, first+k)
-			var bg *Graph
-			var bcodes []uint64
-			if eb >= 0 {
-				bg, bcodes = cands[c].base.graph(s.gi), rc.codes[rc.coff[eb]:rc.coff[eb+1]]
-			}
-			segs, sq, codes := s.dict.lookupWLFrom(cands[c].graph(s.gi), s.cur, bg, bcodes, rc.codes)
-			rc.codes = codes
-			rc.coff = append(rc.coff, int32(len(rc.codes)))
 			row := raw[k*n : k*n+n : k*n+n]
-			t := 0.0
-			for _, v := range sq {
-				t += v
-			}
-			rc.nc[first+k] = math.Sqrt(t)
-			// Keep the counts, for graphs computed from this one.
-			for _, seg := range segs {
-				for j, id := range seg.ids {
-					if int(id) < len(s.post) {
-						rc.hids = append(rc.hids, id)
-						rc.hval = append(rc.hval, seg.vals[j])
+			g := cands[c].graph(s.gi)
+			if eb := s.baseEntry(cands[c].base, first+k); eb >= 0 {
+				bg, bcodes := cands[c].base.graph(s.gi), rc.codes[rc.coff[eb]:rc.coff[eb+1]]
+				ids, vals, sq, codes, ok := s.dict.lookupWLDelta(g, s.cur, bg, bcodes, rc.sqs[eb*hp:eb*hp+hp], rc.codes)
+				if ok {
+					rc.codes = codes
+					rc.coff = append(rc.coff, int32(len(rc.codes)))
+					s.keep(first+k, sq)
+					// The base's row plus the differences of the counts:
+					// exact, as the full sum (small integers).
+					copy(row, rc.rows[eb*n:eb*n+n])
+					for j, id := range ids {
+						if int(id) >= len(s.post) {
+							continue
+						}
+						d := vals[j]
+						if col := s.colOf[id]; col >= 0 {
+							floats.AddScaled(row, d, s.dense[int(col)*n:int(col)*n+n])
+							continue
+						}
+						for _, p := range s.post[id] {
+							if int(p.obs) < len(row) {
+								row[p.obs] += d * float64(p.cnt)
+							}
+						}
 					}
+					continue
 				}
 			}
-			from, to := rc.hoff[len(rc.hoff)-1], int32(len(rc.hids))
-			rc.hoff = append(rc.hoff, to)
-			if eb >= 0 {
-				// The base's row plus the difference of the counts:
-				// exact, as the full sum (small integers).
-				copy(row, rc.rows[eb*n:eb*n+n])
-				s.diff(rc.hids[from:to], rc.hval[from:to], 1)
-				s.diff(rc.hids[rc.hoff[eb]:rc.hoff[eb+1]], rc.hval[rc.hoff[eb]:rc.hoff[eb+1]], -1)
-				for _, id := range s.touched {
-					d := s.delta[id]
-					s.delta[id], s.mark[id] = 0, false
-					if d == 0 {
+			segs, sq, codes := s.dict.lookupWLCodes(g, s.cur, rc.codes)
+			rc.codes = codes
+			rc.coff = append(rc.coff, int32(len(rc.codes)))
+			s.keep(first+k, sq)
+			for _, seg := range segs {
+				for j, id := range seg.ids {
+					if int(id) >= len(s.post) {
 						continue
 					}
+					v := seg.vals[j]
 					if col := s.colOf[id]; col >= 0 {
-						floats.AddScaled(row, d, s.dense[int(col)*n:int(col)*n+n])
+						phi[k*f+int(col)] += v
 						continue
 					}
 					for _, p := range s.post[id] {
 						if int(p.obs) < len(row) {
-							row[p.obs] += d * float64(p.cnt)
+							row[p.obs] += v * float64(p.cnt)
 						}
-					}
-				}
-				s.touched = s.touched[:0]
-				continue
-			}
-			for j, id := range rc.hids[from:to] {
-				v := rc.hval[int(from)+j]
-				if col := s.colOf[id]; col >= 0 {
-					phi[k*f+int(col)] += v
-					continue
-				}
-				for _, p := range s.post[id] {
-					if int(p.obs) < len(row) {
-						row[p.obs] += v * float64(p.cnt)
 					}
 				}
 			}
@@ -484,6 +463,17 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 	}
 }
 
+// keep records cache entry e's squared norms per iteration and its norm.
+func (s *wlSlot) keep(e int, sq []float64) {
+	rc := &s.cache
+	rc.sqs = append(rc.sqs, sq...)
+	t := 0.0
+	for _, v := range sq {
+		t += v
+	}
+	rc.nc[e] = math.Sqrt(t)
+}
+
 // compact empties the row cache when it is full, keeping (up to limit)
 // the entries of the candidates' bases, which the candidates are computed
 // from: the acquisition optimiser's parents.
@@ -491,8 +481,7 @@ func (s *wlSlot) compact(cands []Arch, limit int) {
 	rc := &s.cache
 	type kept struct {
 		key      string
-		row, val []float64
-		ids      []int32
+		row, sqs []float64
 		codes    []uint64
 		nc       float64
 	}
@@ -504,13 +493,13 @@ func (s *wlSlot) compact(cands []Arch, limit int) {
 		}
 		rc.buf = graphKey(rc.buf[:0], cands[c].base.graph(s.gi))
 		e, ok := rc.idx[string(rc.buf)]
-		if !ok || seen[e] || int(e)+1 >= len(rc.hoff) {
+		if !ok || seen[e] || int(e)+1 >= len(rc.coff) {
 			continue
 		}
 		seen[e] = true
-		h0, h1 := rc.hoff[e], rc.hoff[e+1]
+		hp := rc.h + 1
 		keep = append(keep, kept{key: string(rc.buf), row: slices.Clone(rc.rows[int(e)*rc.n : int(e+1)*rc.n]),
-			ids: slices.Clone(rc.hids[h0:h1]), val: slices.Clone(rc.hval[h0:h1]), nc: rc.nc[e],
+			sqs: slices.Clone(rc.sqs[int(e)*hp : int(e+1)*hp]), nc: rc.nc[e],
 			codes: slices.Clone(rc.codes[rc.coff[e]:rc.coff[e+1]])})
 	}
 	rc.reset(rc.version, rc.h, rc.n)
@@ -518,9 +507,7 @@ func (s *wlSlot) compact(cands []Arch, limit int) {
 		rc.idx[k.key] = int32(len(rc.nc))
 		rc.nc = append(rc.nc, k.nc)
 		rc.rows = append(rc.rows, k.row...)
-		rc.hids = append(rc.hids, k.ids...)
-		rc.hval = append(rc.hval, k.val...)
-		rc.hoff = append(rc.hoff, int32(len(rc.hids)))
+		rc.sqs = append(rc.sqs, k.sqs...)
 		rc.codes = append(rc.codes, k.codes...)
 		rc.coff = append(rc.coff, int32(len(rc.codes)))
 	}
@@ -541,15 +528,15 @@ func (s *wlSlot) baseEntry(base *Arch, e int) int {
 	return int(eb)
 }
 
-// diff adds sign times the counts to delta, noting the labels touched.
-func (s *wlSlot) diff(ids []int32, vals []float64, sign float64) {
-	for j, id := range ids {
-		if !s.mark[id] {
-			s.mark[id] = true
-			s.touched = append(s.touched, id)
-		}
-		s.delta[id] += sign * vals[j]
+// reserve returns s with room for extra more elements, growing it at
+// least twofold when it must grow (append grows large slices by a
+// quarter, which makes the row cache's first fill copy its arrays many
+// times).
+func reserve[E any](s []E, extra int) []E {
+	if cap(s)-len(s) >= extra {
+		return s
 	}
+	return slices.Grow(s, max(extra, cap(s)))
 }
 
 // nasbotSlot is the NASBOT-style distance kernel on the full graphs:

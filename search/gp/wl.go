@@ -3,6 +3,7 @@ package gp
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"math/bits"
 	"slices"
 )
 
@@ -211,6 +212,7 @@ type counter struct {
 	cnt   []int32
 	stamp []uint32
 	now   uint32
+	shift uint8   // 64 - log2(len(keys))
 	order []int32 // slots in first-seen order
 }
 
@@ -222,6 +224,7 @@ func (c *counter) reset(n int) {
 	if size > len(c.keys) {
 		c.keys, c.cnt, c.stamp = make([]uint64, size), make([]int32, size), make([]uint32, size)
 		c.now = 0
+		c.shift = uint8(64 - bits.TrailingZeros(uint(size)))
 	}
 	c.now++
 	if c.now == 0 { // wrapped
@@ -233,7 +236,9 @@ func (c *counter) reset(n int) {
 
 func (c *counter) add(code uint64) {
 	mask := uint64(len(c.keys) - 1)
-	for i := mix(code) & mask; ; i = (i + 1) & mask {
+	// Fibonacci hashing: one multiplication, and consecutive ids (most
+	// known codes) spread evenly.
+	for i := (code * 0x9e3779b97f4a7c15) >> c.shift; ; i = (i + 1) & mask {
 		if c.stamp[i] != c.now {
 			c.stamp[i], c.keys[i], c.cnt[i] = c.now, code, 1
 			c.order = append(c.order, int32(i))
@@ -269,6 +274,10 @@ type dict struct {
 	count               counter
 	at                  []int32 // align scratch
 	same, snxt, succOK  []bool
+	alignP, alignQ      int // align's common prefix and suffix
+	tally               tally
+	dids                []int32 // lookupWLDelta's results
+	dvals, dsq          []float64
 }
 
 func newDict() *dict {
@@ -376,42 +385,25 @@ var hashSeed = maphash.MakeSeed()
 // The results live until the next lookup. (Two distinct unknown labels of
 // one graph merge only if their 63-bit hashes collide.)
 func (d *dict) lookupWL(g *Graph, h int) ([]sparse, []float64) {
-	segs, sq, _ := d.lookupWLFrom(g, h, nil, nil, nil)
+	segs, sq, _ := d.lookupWLCodes(g, h, nil)
 	return segs, sq
 }
 
-// lookupWLFrom is lookupWL reusing the codes of a similar graph: base,
-// whose codes at iterations 0..h (iteration-major, len(base.Labels) per
-// iteration) lookupWLFrom computed earlier with the same dictionary, are
-// taken for the nodes whose neighbourhood of t hops is the base's. The
-// graphs are aligned by their longest common prefix and suffix of labels
-// (the acquisition optimiser's children differ from their parent in one
-// place). The codes of g are appended to codes and returned.
-func (d *dict) lookupWLFrom(g *Graph, h int, base *Graph, bcodes []uint64, codes []uint64) ([]sparse, []float64, []uint64) {
+// lookupWLCodes is lookupWL that also appends g's codes at iterations
+// 0..h (iteration-major, len(g.Labels) per iteration) to codes and
+// returns them, for lookupWLDelta to compute similar graphs from.
+func (d *dict) lookupWLCodes(g *Graph, h int, codes []uint64) ([]sparse, []float64, []uint64) {
 	n := len(g.Labels)
 	d.ccur = slices.Grow(d.ccur[:0], n)[:n]
 	d.cnxt = slices.Grow(d.cnxt[:0], n)[:n]
-	// same[i]: node i's code equals its base node's at this iteration;
-	// at[i]: the base node, or -1.
-	var same []bool
-	var at []int32
-	nb := 0
-	if base != nil && len(bcodes) == (h+1)*len(base.Labels) {
-		nb = len(base.Labels)
-		at, same = d.align(g, base)
-	}
 	for i, l := range g.Labels {
-		if same != nil && same[i] {
-			d.ccur[i] = bcodes[at[i]]
-			continue
-		}
 		if id, ok := d.base[l]; ok {
 			d.ccur[i] = uint64(id)
 		} else {
 			d.ccur[i] = unknown | maphash.String(hashSeed, l)
 		}
 	}
-	codes = append(codes, d.ccur...)
+	codes = append(reserve(codes, (h+1)*n), d.ccur...)
 	if len(d.segs) < h+1 {
 		d.segs = append(d.segs, make([]sparse, h+1-len(d.segs))...)
 		d.sq = append(d.sq, make([]float64, h+1-len(d.sq))...)
@@ -423,55 +415,241 @@ func (d *dict) lookupWLFrom(g *Graph, h int, base *Graph, bcodes []uint64, codes
 		if t < len(d.tabs) {
 			tab = d.tabs[t]
 		}
-		if same != nil {
-			// A node keeps its base node's code when it and its
-			// successors did at t-1 and its successors are the base
-			// node's (d.succOK). Computed into snxt from same.
-			d.snxt = slices.Grow(d.snxt[:0], n)[:n]
-			for i := range n {
-				ok := same[i] && d.succOK[i]
-				for _, s := range g.succ(i) {
-					ok = ok && same[s]
-				}
-				d.snxt[i] = ok
-			}
-			copy(same, d.snxt)
-		}
 		for i := range n {
-			if same != nil && same[i] {
-				d.cnxt[i] = bcodes[t*nb+int(at[i])]
-				continue
-			}
-			own := d.ccur[i]
-			d.csorted = d.csorted[:0]
-			known := own&unknown == 0 && tab != nil
-			for _, s := range g.succ(i) {
-				c := d.ccur[s]
-				known = known && c&unknown == 0
-				d.csorted = append(d.csorted, c)
-			}
-			sortSmall(d.csorted)
-			if known {
-				d.key = append(d.key[:0], int32(own))
-				for _, c := range d.csorted {
-					d.key = append(d.key, int32(c))
-				}
-				if id, ok := tab.get(d.key, hashKey(d.key)); ok {
-					d.cnxt[i] = uint64(id)
-					continue
-				}
-			}
-			x := mix(own ^ uint64(t)<<56)
-			for _, c := range d.csorted {
-				x = mix(x + c)
-			}
-			d.cnxt[i] = unknown | x
+			d.cnxt[i] = d.refine(g, i, t, tab)
 		}
 		d.ccur, d.cnxt = d.cnxt, d.ccur
 		codes = append(codes, d.ccur...)
 		segs[t], sq[t] = d.codeHistogram(segs[t])
 	}
 	return segs, sq, codes
+}
+
+// refine returns node i's code at iteration t ≥ 1 from the codes d.ccur
+// of iteration t-1 (tab is the dictionary's table of iteration t, or nil).
+func (d *dict) refine(g *Graph, i, t int, tab *table) uint64 {
+	own := d.ccur[i]
+	d.csorted = d.csorted[:0]
+	known := own&unknown == 0 && tab != nil
+	for _, s := range g.succ(i) {
+		c := d.ccur[s]
+		known = known && c&unknown == 0
+		d.csorted = append(d.csorted, c)
+	}
+	sortSmall(d.csorted)
+	if known {
+		d.key = append(d.key[:0], int32(own))
+		for _, c := range d.csorted {
+			d.key = append(d.key, int32(c))
+		}
+		if id, ok := tab.get(d.key, hashKey(d.key)); ok {
+			return uint64(id)
+		}
+	}
+	x := mix(own ^ uint64(t)<<56)
+	for _, c := range d.csorted {
+		x = mix(x + c)
+	}
+	return unknown | x
+}
+
+// lookupWLDelta is lookupWLCodes for a graph g reusing the codes of a
+// similar graph, base (its codes bcodes and squared norms bsq per
+// iteration, which lookupWLCodes or lookupWLDelta computed earlier at
+// the same h with the same dictionary), and returning instead of g's
+// histograms their difference from the base's: the known labels whose
+// count differs (ids, not sorted) and the count differences, and g's
+// squared norm per iteration. The graphs are aligned by their longest
+// common prefix and suffix of labels (the acquisition optimiser's children
+// differ from their parent in one place); a node takes its base node's
+// code at iteration t when its neighbourhood of t hops is the base node's,
+// and only the other nodes are refined and counted: the rest are only
+// scanned for the labels whose count changed (for the norms). ok is false
+// when the base's codes do not fit (the caller then computes g in full).
+// The results live until the next lookup; g's codes are appended to
+// codes.
+func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq []float64, codes []uint64) (ids []int32, vals, sq []float64, _ []uint64, ok bool) {
+	n, nb := len(g.Labels), len(base.Labels)
+	if len(bcodes) != (h+1)*nb || len(bsq) != h+1 {
+		return nil, nil, nil, codes, false
+	}
+	d.ccur = slices.Grow(d.ccur[:0], n)[:n]
+	d.cnxt = slices.Grow(d.cnxt[:0], n)[:n]
+	at, same := d.align(g, base)
+	p, q := d.alignP, d.alignQ // g's [p, n-q) and base's [p, nb-q) are unaligned
+	for i, l := range g.Labels {
+		if same[i] {
+			d.ccur[i] = bcodes[at[i]]
+			continue
+		}
+		if id, ok := d.base[l]; ok {
+			d.ccur[i] = uint64(id)
+		} else {
+			d.ccur[i] = unknown | maphash.String(hashSeed, l)
+		}
+	}
+	codes = append(reserve(codes, (h+1)*n), d.ccur...)
+	d.dsq = slices.Grow(d.dsq[:0], h+1)[:h+1]
+	sq = d.dsq
+	d.dids, d.dvals = d.dids[:0], d.dvals[:0]
+	tl := &d.tally
+	tl.reset(n - p - q + nb - p - q)
+	for i := p; i < n-q; i++ {
+		tl.add(d.ccur[i], 1)
+	}
+	for _, c := range bcodes[p : nb-q] {
+		tl.add(c, -1)
+	}
+	sq[0] = bsq[0] + d.settle(same)
+	for t := 1; t <= h; t++ {
+		var tab *table
+		if t < len(d.tabs) {
+			tab = d.tabs[t]
+		}
+		// A node keeps its base node's code when it and its successors
+		// did at t-1 and its successors are the base node's (d.succOK).
+		d.snxt = slices.Grow(d.snxt[:0], n)[:n]
+		adds := nb - p - q // codes the tally counts, at most
+		for i := range n {
+			ok := same[i] && d.succOK[i]
+			for _, s := range g.succ(i) {
+				ok = ok && same[s]
+			}
+			d.snxt[i] = ok
+			if !ok {
+				adds++
+				if at[i] >= 0 {
+					adds++
+				}
+			}
+		}
+		copy(same, d.snxt)
+		bt := bcodes[t*nb : t*nb+nb]
+		tl.reset(adds)
+		for i := range n {
+			if same[i] {
+				d.cnxt[i] = bt[at[i]]
+				continue
+			}
+			c := d.refine(g, i, t, tab)
+			d.cnxt[i] = c
+			tl.add(c, 1)
+			if at[i] >= 0 {
+				tl.add(bt[at[i]], -1)
+			}
+		}
+		for _, c := range bt[p : nb-q] {
+			tl.add(c, -1)
+		}
+		d.ccur, d.cnxt = d.cnxt, d.ccur
+		codes = append(codes, d.ccur...)
+		sq[t] = bsq[t] + d.settle(same)
+	}
+	return d.dids, d.dvals, sq, codes, true
+}
+
+// settle ends an iteration of lookupWLDelta: for the codes whose count
+// changed (the tally of g's changed nodes' codes minus their base nodes'),
+// it counts them among the unchanged nodes (same, codes d.ccur), appends
+// the known ones to d.dids and d.dvals, and returns the change of the
+// squared norm, Σ (s+a)² − (s+r)² = (a−r)(2s+a+r) over codes with s
+// unchanged, a added and r removed occurrences.
+func (d *dict) settle(same []bool) float64 {
+	tl := &d.tally
+	// Keep the codes whose count changed; filter them by a 1024-bit
+	// Bloom filter so that most unchanged nodes cost a bit test.
+	var filter [16]uint64
+	live := tl.order[:0]
+	for _, k := range tl.order {
+		if tl.net[k] != 0 {
+			live = append(live, k)
+			b := (tl.keys[k] * 0x9e3779b97f4a7c15) >> 54
+			filter[b>>6] |= 1 << (b & 63)
+		}
+	}
+	tl.order = live
+	if len(live) == 0 {
+		return 0
+	}
+	for i, x := range d.ccur {
+		if !same[i] {
+			continue
+		}
+		b := (x * 0x9e3779b97f4a7c15) >> 54
+		if filter[b>>6]&(1<<(b&63)) != 0 {
+			tl.countSame(x)
+		}
+	}
+	dsq := int64(0)
+	for _, k := range live {
+		net, sum, s := int64(tl.net[k]), int64(tl.sum[k]), int64(tl.same[k])
+		dsq += net * (2*s + sum)
+		if x := tl.keys[k]; x&unknown == 0 {
+			d.dids = append(d.dids, int32(x))
+			d.dvals = append(d.dvals, float64(net))
+		}
+	}
+	return float64(dsq)
+}
+
+// tally counts codes added (+1) and removed (-1) in O(1) per code, and
+// then how often some of them occur among other nodes.
+type tally struct {
+	keys     []uint64
+	net, sum []int32 // added − removed, added + removed
+	same     []int32 // occurrences among the unchanged nodes
+	stamp    []uint32
+	now      uint32
+	shift    uint8
+	order    []int32 // slots in first-seen order
+}
+
+func (c *tally) reset(n int) {
+	size := 64
+	for size < 2*n {
+		size *= 2
+	}
+	if size > len(c.keys) {
+		c.keys, c.stamp = make([]uint64, size), make([]uint32, size)
+		c.net, c.sum, c.same = make([]int32, size), make([]int32, size), make([]int32, size)
+		c.now = 0
+		c.shift = uint8(64 - bits.TrailingZeros(uint(size)))
+	}
+	c.now++
+	if c.now == 0 { // wrapped
+		clear(c.stamp)
+		c.now = 1
+	}
+	c.order = c.order[:0]
+}
+
+// add counts code once, added (sign 1) or removed (-1).
+func (c *tally) add(code uint64, sign int32) {
+	mask := uint64(len(c.keys) - 1)
+	for i := (code * 0x9e3779b97f4a7c15) >> c.shift; ; i = (i + 1) & mask {
+		if c.stamp[i] != c.now {
+			c.stamp[i], c.keys[i], c.net[i], c.sum[i], c.same[i] = c.now, code, sign, 1, 0
+			c.order = append(c.order, int32(i))
+			return
+		}
+		if c.keys[i] == code {
+			c.net[i] += sign
+			c.sum[i]++
+			return
+		}
+	}
+}
+
+// countSame counts an occurrence of code among the unchanged nodes if the
+// tally has it.
+func (c *tally) countSame(code uint64) {
+	mask := uint64(len(c.keys) - 1)
+	for i := (code * 0x9e3779b97f4a7c15) >> c.shift; c.stamp[i] == c.now; i = (i + 1) & mask {
+		if c.keys[i] == code {
+			c.same[i]++
+			return
+		}
+	}
 }
 
 // align maps the nodes of g to those of base by their longest common
@@ -489,6 +667,7 @@ func (d *dict) align(g, base *Graph) ([]int32, []bool) {
 	for q < n-p && q < nb-p && g.Labels[n-1-q] == base.Labels[nb-1-q] {
 		q++
 	}
+	d.alignP, d.alignQ = p, q
 	d.at = slices.Grow(d.at[:0], n)[:n]
 	d.same = slices.Grow(d.same[:0], n)[:n]
 	d.succOK = slices.Grow(d.succOK[:0], n)[:n]

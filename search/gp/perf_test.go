@@ -1,0 +1,401 @@
+package gp
+
+import (
+	"maps"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// randFactor returns the upper Cholesky factor (stride lda ≥ n, NaN
+// outside the upper triangle) of a random n×n positive definite matrix:
+// well conditioned (rank n) or nearly singular (rank r < n plus the
+// jitter diag); with zeros, some entries above the diagonal are zeroed.
+func randFactor(t testing.TB, r *rand.Rand, n, rank int, diag float64, lda int, zeros bool) []float64 {
+	x := mat.NewDense(n, rank, nil)
+	for i := range n {
+		for j := range rank {
+			x.Set(i, j, r.NormFloat64())
+		}
+	}
+	k := mat.NewSymDense(n, nil)
+	k.SymOuterK(1/float64(rank), x)
+	for i := range n {
+		k.SetSym(i, i, k.At(i, i)+diag)
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(k) {
+		t.Fatalf("n=%d rank=%d diag=%g: not positive definite", n, rank, diag)
+	}
+	var u mat.TriDense
+	ch.UTo(&u)
+	a := make([]float64, n*lda)
+	for i := range a {
+		a[i] = math.NaN() // never read
+	}
+	for i := range n {
+		for j := i; j < n; j++ {
+			a[i*lda+j] = u.At(i, j)
+			if zeros && j > i && r.IntN(4) == 0 {
+				a[i*lda+j] = 0
+			}
+		}
+	}
+	return a
+}
+
+func sameBits(a, b float64) bool {
+	return math.Float64bits(a) == math.Float64bits(b) || (math.IsNaN(a) && math.IsNaN(b))
+}
+
+// TestPotrsVecMatchesGonum checks potrsVec against lapack64.Potrs (what
+// mat.Cholesky.SolveVecTo runs) to the last bit: random sizes, strides,
+// conditioning, zeros in the factor and in the right-hand side.
+func TestPotrsVecMatchesGonum(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for it := range 300 {
+		n := 1 + r.IntN(30)
+		if it%25 == 0 {
+			n = 100 + r.IntN(300)
+		}
+		lda := n + r.IntN(3)
+		rank, diag := n, 0.5
+		if it%2 == 1 {
+			rank, diag = 1+r.IntN(n), math.Pow(10, -5-3*r.Float64())
+		}
+		a := randFactor(t, r, n, rank, diag, lda, it%3 == 0)
+		b := make([]float64, n)
+		for i := range b {
+			b[i] = r.NormFloat64()
+			if it%4 == 1 && r.IntN(5) == 0 {
+				b[i] = 0
+			}
+		}
+		want := append([]float64(nil), b...)
+		lapack64.Potrs(blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: n, Stride: lda, Data: a},
+			blas64.General{Rows: n, Cols: 1, Stride: 1, Data: want})
+		got := append([]float64(nil), b...)
+		potrsVec(blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: n, Stride: lda, Data: a}, got)
+		for i := range got {
+			if !sameBits(got[i], want[i]) {
+				t.Fatalf("it %d (n=%d rank=%d): x[%d] = %v, Potrs %v", it, n, rank, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+// TestPotrsVecSolves checks potrsVec against the definition, UᵀU x = b.
+func TestPotrsVecSolves(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	n := 37
+	a := randFactor(t, r, n, n, 1, n, false)
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = r.NormFloat64()
+	}
+	ux := make([]float64, n) // U x
+	for i := range n {
+		for j := i; j < n; j++ {
+			ux[i] += a[i*n+j] * x[j]
+		}
+	}
+	b := make([]float64, n) // Uᵀ (U x)
+	for i := range n {
+		for j := 0; j <= i; j++ {
+			b[i] += a[j*n+i] * ux[j]
+		}
+	}
+	potrsVec(blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: n, Stride: n, Data: a}, b)
+	for i := range b {
+		if math.Abs(b[i]-x[i]) > 1e-9*(1+math.Abs(x[i])) {
+			t.Fatalf("x[%d] = %v, want %v", i, b[i], x[i])
+		}
+	}
+}
+
+// TestValidateSeen checks that remembering valid graphs by ID skips only
+// those: malformed graphs without an ID, or with a new ID, are still
+// reported, with the errors of validate.
+func TestValidateSeen(t *testing.T) {
+	good := Graph{Labels: []string{"a", "b"}, Succ: [][]int{{1}}, ID: "g"}
+	bad := Graph{Labels: []string{"a", "b"}, Succ: [][]int{{2}}}
+	long := Graph{Labels: []string{"a"}, Succ: [][]int{{0}, {0}}, ID: "h"}
+	neg := Graph{Labels: []string{"a"}, Succ: [][]int{{-1}}, ID: "n"}
+	seen := map[string]struct{}{}
+	if err := (&Arch{Graphs: []Graph{good, good}}).validateSeen(seen); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := seen["g"]; !ok || len(seen) != 1 {
+		t.Fatalf("seen = %v, want g", seen)
+	}
+	for _, a := range []Arch{{}, {Graphs: []Graph{good, bad}}, {Graphs: []Graph{long}}, {Graphs: []Graph{good, neg}}} {
+		want := a.validate()
+		if want == nil {
+			t.Fatalf("%v: validate found no error", a.Graphs)
+		}
+		got := a.validateSeen(seen)
+		if got == nil || got.Error() != want.Error() {
+			t.Fatalf("%v: validateSeen = %v, want %v", a.Graphs, got, want)
+		}
+		if !strings.HasPrefix(got.Error(), "gp: ") {
+			t.Fatalf("error %q", got)
+		}
+	}
+	if len(seen) != 1 {
+		t.Fatalf("seen = %v after malformed graphs, want g only", seen)
+	}
+	// A full cache is emptied, not grown.
+	for i := range maxSeen + 10 {
+		g := good
+		g.ID = string(rune(i + 0x100))
+		if err := (&Arch{Graphs: []Graph{g}}).validateSeen(seen); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(seen) > maxSeen {
+		t.Fatalf("%d IDs kept, want at most %d", len(seen), maxSeen)
+	}
+	// The model's Predict and Maximize's scoring reject malformed
+	// candidates.
+	m, err := New(Config{Kernel: WL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Add(Arch{Graphs: []Graph{good}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Add(Arch{Graphs: []Graph{{Labels: []string{"b"}}}}, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Fit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := m.Predict([]Arch{{Graphs: []Graph{good}}}); err != nil {
+		t.Fatal(err)
+	}
+	bad.ID = "other"
+	if _, _, err := m.Predict([]Arch{{Graphs: []Graph{good}}, {Graphs: []Graph{bad}}}); err == nil {
+		t.Fatal("Predict accepted an edge out of range")
+	}
+}
+
+// TestLookupWLDelta checks lookupWLDelta against histograms computed in
+// full: its codes and squared norms equal lookupWL's, its differences the
+// full histograms' (known labels only), for children that replace,
+// insert or delete a block of the base, relabel nodes, change successor
+// lists, are equal to the base, unrelated, or empty, at h 0..4, and for
+// grandchildren computed from the child's delta-made codes.
+func TestLookupWLDelta(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	d := newDict()
+	for range 40 {
+		d.wl(ptr(randGraph(r, 60, 5, nil)), 4)
+	}
+	full := func(g *Graph, h int) (map[int32]float64, []float64, []uint64) {
+		segs, sq := d.lookupWL(g, h)
+		hist := map[int32]float64{}
+		for _, s := range segs {
+			for j, id := range s.ids {
+				hist[id] += s.vals[j]
+			}
+		}
+		return hist, slices.Clone(sq), slices.Clone(d.ccurAll(g, h))
+	}
+	mutate := func(base Graph, kind int) Graph {
+		nb := len(base.Labels)
+		if nb == 0 {
+			return randGraph(r, r.IntN(5), 6, nil)
+		}
+		a := r.IntN(nb)
+		b := a + r.IntN(min(nb-a, 6)+1)
+		switch kind % 7 {
+		case 0, 1:
+			return splice(r, base, a, b, r.IntN(6), 6) // 6 labels: some unknown
+		case 2:
+			c := Graph{Labels: slices.Clone(base.Labels), Succ: base.Succ}
+			c.Labels[a] = label(r, 6, nil)
+			return c
+		case 3:
+			c := Graph{Labels: base.Labels, Succ: slices.Clone(base.Succ)}
+			if a < len(c.Succ) {
+				c.Succ[a] = nil
+			}
+			return c
+		case 4:
+			return base
+		case 5:
+			return Graph{}
+		}
+		return randGraph(r, 1+r.IntN(80), 6, nil)
+	}
+	for trial := range 400 {
+		h := r.IntN(5)
+		base := randGraph(r, 1+r.IntN(100), 5, nil)
+		if trial%50 == 0 {
+			base = Graph{}
+		}
+		bhist, bsq, bcodes := full(&base, h)
+		for gen := range 3 {
+			child := mutate(base, trial+gen)
+			want, wantSq, wantCodes := full(&child, h)
+			ids, vals, sq, codes, ok := d.lookupWLDelta(&child, h, &base, bcodes, bsq, []uint64{7})
+			if !ok {
+				t.Fatalf("trial %d: base not used", trial)
+			}
+			if codes[0] != 7 || !slices.Equal(codes[1:], wantCodes) {
+				t.Fatalf("trial %d gen %d: codes differ from fresh ones", trial, gen)
+			}
+			if !slices.Equal(sq, wantSq) {
+				t.Fatalf("trial %d gen %d: squared norms %v, want %v", trial, gen, sq, wantSq)
+			}
+			got := map[int32]float64{}
+			for j, id := range ids {
+				if _, dup := got[id]; dup {
+					t.Fatalf("trial %d gen %d: label %d twice", trial, gen, id)
+				}
+				if vals[j] == 0 {
+					t.Fatalf("trial %d gen %d: zero difference for label %d", trial, gen, id)
+				}
+				got[id] = vals[j]
+			}
+			wantD := map[int32]float64{}
+			for id, v := range want {
+				if v != bhist[id] {
+					wantD[id] = v - bhist[id]
+				}
+			}
+			for id, v := range bhist {
+				if _, ok := want[id]; !ok {
+					wantD[id] = -v
+				}
+			}
+			if !maps.Equal(got, wantD) {
+				t.Fatalf("trial %d gen %d: differences %v, want %v", trial, gen, got, wantD)
+			}
+			// The next generation is computed from this one's results.
+			base, bhist, bsq, bcodes = child, want, slices.Clone(sq), slices.Clone(codes[1:])
+		}
+	}
+	// Codes that do not fit the base are refused.
+	g := randGraph(r, 10, 5, nil)
+	_, bsq, bcodes := full(&g, 2)
+	if _, _, _, _, ok := d.lookupWLDelta(&g, 3, &g, bcodes, bsq, nil); ok {
+		t.Fatal("codes of h=2 used at h=3")
+	}
+}
+
+// TestFactorMatchesGonum checks factor against mat.Cholesky to the last
+// bit (the factor, its log determinant, the condition estimate), on well
+// conditioned, nearly singular and indefinite matrices, and that
+// wellConditioned vouches only for matrices whose estimate is far below
+// mat.ConditionTolerance and holds for the well conditioned ones.
+func TestFactorMatchesGonum(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	for it := range 120 {
+		n := 1 + r.IntN(40)
+		if it%10 == 0 {
+			n = 150 + r.IntN(100)
+		}
+		rank, diag := n, 0.3
+		switch it % 4 {
+		case 1:
+			rank, diag = 1+r.IntN(n), 1e-5
+		case 2:
+			rank, diag = 1+r.IntN(n), 1e-15 // condition near or past the tolerance
+		case 3:
+			rank, diag = 1+r.IntN(n), -1e-3 // indefinite when rank < n
+		}
+		x := mat.NewDense(n, rank, nil)
+		for i := range n {
+			for j := range rank {
+				x.Set(i, j, r.NormFloat64())
+			}
+		}
+		k := mat.NewSymDense(n, nil)
+		k.SymOuterK(1/float64(rank), x)
+		for i := range n {
+			k.SetSym(i, i, k.At(i, i)+diag)
+		}
+		var ch mat.Cholesky
+		wantOK := ch.Factorize(k)
+		var f factor
+		// Garbage below the diagonal of the input is not read.
+		data := slices.Clone(k.RawSymmetric().Data)
+		for i := range n {
+			for j := range i {
+				data[i*n+j] = math.NaN()
+			}
+		}
+		if ok := f.factorize(data, n); ok != wantOK {
+			t.Fatalf("it %d: positive definite %v, mat says %v", it, ok, wantOK)
+		}
+		if !wantOK {
+			continue
+		}
+		var u mat.TriDense
+		ch.UTo(&u)
+		for i := range n {
+			for j := i; j < n; j++ {
+				if !sameBits(f.u[i*n+j], u.At(i, j)) {
+					t.Fatalf("it %d: U[%d,%d] = %v, mat %v", it, i, j, f.u[i*n+j], u.At(i, j))
+				}
+			}
+		}
+		if !sameBits(f.logDet(), ch.LogDet()) {
+			t.Fatalf("it %d: log det %v, mat %v", it, f.logDet(), ch.LogDet())
+		}
+		if !sameBits(f.condition(), ch.Cond()) {
+			t.Fatalf("it %d: condition %v, mat %v", it, f.condition(), ch.Cond())
+		}
+		var inv mat.SymDense
+		if err := ch.InverseTo(&inv); err != nil && rank == n {
+			t.Fatal(err)
+		}
+		well := f.wellConditioned(inv.RawSymmetric().Data)
+		if well && ch.Cond() > mat.ConditionTolerance/100 {
+			t.Fatalf("it %d: condition %g vouched for", it, ch.Cond())
+		}
+		if !well && ch.Cond() < 1e8 {
+			t.Fatalf("it %d: condition %g not vouched for", it, ch.Cond())
+		}
+	}
+}
+
+// TestEvalConditionError checks that the fit's NLML evaluation, with the
+// gradient or without, reports a positive definite but numerically
+// singular kernel matrix as mat.Cholesky.SolveVecTo does.
+func TestEvalConditionError(t *testing.T) {
+	n := 2
+	m := &Model{chol: new(factor), spare: new(factor), z: []float64{1, -0.5}, slots: make([]slot, 1)}
+	// [[1, 1-2⁻⁵³], [1-2⁻⁵³, 1]] (a noise of 1e-18 leaves it as it is):
+	// Cholesky succeeds, the condition number is about 2e16.
+	c := 1 - 0x1p-53
+	m.mats = [][]float64{{1, c, c, 1}}
+	var ch mat.Cholesky
+	k := mat.NewSymDense(n, []float64{1, c, c, 1})
+	if !ch.Factorize(k) {
+		t.Fatal("not factorisable")
+	}
+	var dst mat.VecDense
+	wantErr := ch.SolveVecTo(&dst, mat.NewVecDense(n, slices.Clone(m.z)))
+	if wantErr == nil {
+		t.Fatalf("mat accepts condition %g", ch.Cond())
+	}
+	for _, grad := range []bool{false, true} {
+		_, _, err := m.eval([]float64{0, 1e-18}, grad)
+		if err == nil || err.Error() != wantErr.Error() {
+			t.Errorf("grad %v: error %v, want %v", grad, err, wantErr)
+		}
+	}
+	// A well conditioned one passes.
+	if _, _, err := m.eval([]float64{0, 0.5}, true); err != nil {
+		t.Fatal(err)
+	}
+}
