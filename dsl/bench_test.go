@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // BenchmarkParseCheck parses and checks a space file (SetBytes: MB/s of
@@ -171,6 +172,44 @@ func BenchmarkDerivations(b *testing.B) {
 					b.Fatal(err)
 				}
 				i++
+			}
+		})
+		// The acquisition optimiser's pattern: a chain of children
+		// (mutants and self-crossovers, alternately), each child's
+		// kernel graphs built from its parent's; the operators' own
+		// cost is in mutate-chain and crossover.
+		b.Run(name+"/kernelgraphs-chain", func(b *testing.B) {
+			s := NewSampler(g, 7)
+			d := pool(s)[0]
+			dg, err := g.KernelGraphs(d)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var ops time.Duration
+			i := 0
+			start := cpuTime()
+			defer func() {
+				b.ReportMetric(float64(cpuTime()-start-ops)/1e3/float64(b.N), "cpu-µs/graphs")
+			}()
+			for b.Loop() {
+				t0 := cpuTime()
+				c := d
+				var err error
+				if i%2 == 0 {
+					c, err = s.Mutate(d)
+				} else {
+					c, _, err = s.Crossover(d, d)
+				}
+				ops += cpuTime() - t0
+				i++
+				if err != nil {
+					continue
+				}
+				cg, err := g.KernelGraphsFrom(c, d, dg)
+				if err != nil {
+					continue
+				}
+				d, dg = c, cg
 			}
 		})
 		b.Run(name+"/kernelgraphs", func(b *testing.B) {
