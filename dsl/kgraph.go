@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -366,12 +367,14 @@ func (b *kbuilder) paste(f *kfrag, in int32, level int32) int32 {
 		sc.start, sc.end, sc.in = sc.start+start, sc.end+start, abs(sc.in)
 		b.scopes = append(b.scopes, sc)
 	}
+	off := int32(len(b.arena))
+	b.arena = slices.Grow(b.arena, len(f.ins))[:int(off)+len(f.ins)]
+	for k, j := range f.ins {
+		b.arena[int(off)+k] = abs(j)
+	}
+	b.nodes = slices.Grow(b.nodes, len(f.nodes))
 	for _, n := range f.nodes {
-		off := int32(len(b.arena))
-		for _, j := range f.ins[n.inOff : n.inOff+n.inLen] {
-			b.arena = append(b.arena, abs(j))
-		}
-		n.inOff, n.scope = off, n.scope+s0
+		n.inOff, n.scope = n.inOff+off, n.scope+s0
 		b.nodes = append(b.nodes, n)
 	}
 	return abs(f.out)
@@ -613,9 +616,16 @@ func (c *contractor) graphID(base, n int) string {
 		if first+i+1 < len(c.soff) {
 			end = int(c.soff[first+i+1])
 		}
-		for _, v := range c.sflat[c.soff[first+i]:end] {
-			h1 = hmix(h1 ^ uint64(v+1)<<32 ^ uint64(i))
-			h2 = hmix(h2 + uint64(v+1)*0x2545f4914f6cdd1d + uint64(i))
+		// Successors two at a time (a lone last one with 0, which no
+		// successor+1 is), after the node's label.
+		ss := c.sflat[c.soff[first+i]:end]
+		for k := 0; k < len(ss); k += 2 {
+			x := uint64(ss[k] + 1)
+			if k+1 < len(ss) {
+				x |= uint64(ss[k+1]+1) << 32
+			}
+			h1 = hmix(h1 ^ x)
+			h2 = hmix(h2 + x*0x2545f4914f6cdd1d)
 		}
 	}
 	var b [16]byte
@@ -674,8 +684,9 @@ func (c *contractor) succ(n int) {
 		flat[c.pos[f]] = int(c.edges[e+1])
 		c.pos[f]++
 	}
-	// Sort each list (insertion sort: lists are short) and compact them
-	// without duplicates.
+	// Sort each list (insertion sort: lists are short, and mostly
+	// sorted already, as edges come in the order of their heads) and
+	// compact them without duplicates.
 	w := 0
 	for i := range n {
 		s := flat[c.deg[i]:c.deg[i+1]]
