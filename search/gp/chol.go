@@ -10,11 +10,11 @@ import (
 )
 
 // factor is the Cholesky factorisation K = UᵀU of a symmetric positive
-// definite matrix, as mat.Cholesky computes it (the same U to the last
-// bit), but with the condition number estimated on demand rather than on
-// every factorisation: the estimate costs about as much as the
-// factorisation, and the fit needs it only when a cheaper bound does not
-// settle that the matrix is well conditioned.
+// definite matrix, as mat.Cholesky computes it but by cholUpper (the same
+// U but for rounding, in a different order), and with the condition
+// number estimated on demand (as mat.Cholesky.Cond, from this U) rather
+// than on every factorisation: the fit needs it only when a cheaper bound
+// does not settle that the matrix is well conditioned.
 type factor struct {
 	n     int
 	u     []float64 // U in the upper triangle, n×n row-major
@@ -37,8 +37,7 @@ func (f *factor) factorize(k []float64, n int) bool {
 	sym := f.sym()
 	f.norm = lapack64.Lansy(mat.CondNorm, sym, f.work[:n])
 	f.condK = false
-	_, ok := lapack64.Potrf(sym)
-	return ok
+	return cholUpper(n, f.u)
 }
 
 func (f *factor) sym() blas64.Symmetric {
@@ -98,4 +97,68 @@ func (f *factor) wellConditioned(inv []float64) bool {
 		}
 	}
 	return f.norm*mx < mat.ConditionTolerance/1000
+}
+
+// cholUpper factorises in place the symmetric matrix whose upper triangle
+// is that of a (n×n, row-major) as K = UᵀU, U upper triangular, and
+// reports whether K is positive definite (every pivot positive, as
+// Dpotrf checks), as lapack64.Potrf does but not in its operation order:
+// it is left-looking by blocks of four rows, the update of a block by the
+// rows of U above it done two rows at a time with trsmRUN's fused kernel.
+// Entries below the diagonal are clobbered (not read).
+func cholUpper(n int, a []float64) bool {
+	for i := 0; i < n; i += 4 {
+		ib := min(4, n-i)
+		// Rows i..i+ib-1, columns j ≥ i: a_rj -= Σ_{k<i} u_kr·u_kj.
+		if ib == 4 {
+			b := a[i*n+i:]
+			k := 0
+			for ; k+1 < i; k += 2 {
+				uk, uk1 := a[k*n:k*n+n], a[(k+1)*n:(k+1)*n+n]
+				y := [4]float64{-uk[i], -uk[i+1], -uk[i+2], -uk[i+3]}
+				z := [4]float64{-uk1[i], -uk1[i+1], -uk1[i+2], -uk1[i+3]}
+				fused4x2(n-i, &uk[i], &uk1[i], &b[0], n, &y, &z)
+			}
+			if k < i {
+				uk := a[k*n : k*n+n]
+				y := [4]float64{-uk[i], -uk[i+1], -uk[i+2], -uk[i+3]}
+				var z [4]float64
+				fused4x2(n-i, &uk[i], &uk[i], &b[0], n, &y, &z)
+			}
+		} else {
+			for r := i; r < n; r++ {
+				row := a[r*n : r*n+n]
+				for k := range i {
+					if ukr := a[k*n+r]; ukr != 0 {
+						uk := a[k*n : k*n+n]
+						for j := r; j < n; j++ {
+							row[j] -= ukr * uk[j]
+						}
+					}
+				}
+			}
+		}
+		// The block itself, row by row.
+		for r := i; r < i+ib; r++ {
+			row := a[r*n : r*n+n]
+			for k := i; k < r; k++ {
+				if ukr := a[k*n+r]; ukr != 0 {
+					uk := a[k*n : k*n+n]
+					for j := r; j < n; j++ {
+						row[j] -= ukr * uk[j]
+					}
+				}
+			}
+			d := row[r]
+			if d <= 0 || math.IsNaN(d) {
+				return false
+			}
+			d = math.Sqrt(d)
+			row[r] = d
+			for j := r + 1; j < n; j++ {
+				row[j] /= d
+			}
+		}
+	}
+	return true
 }

@@ -218,6 +218,7 @@ func (e *evolver[T]) score(xs []T, bases []*Arch) ([]member[T], error) {
 		if a.validateSeen(e.valid) != nil {
 			continue
 		}
+		a.checked = true
 		if bases != nil {
 			a.base = bases[i]
 		}
@@ -241,7 +242,7 @@ func (e *evolver[T]) score(xs []T, bases []*Arch) ([]member[T], error) {
 			}
 			e.scores[k] = s
 			a := todo[i]
-			a.base = nil // no chains of ancestors
+			a.base, a.checked = nil, false // no chains of ancestors
 			ms[todoAt[i]].arch = &a
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
-	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -161,6 +160,7 @@ type Model struct {
 	spare *factor
 	ksym  []float64
 	kinv  []float64           // inverse scratch of eval
+	kinvT []float64           // its scratch
 	ks    []float64           // cross scratch of Predict
 	valid map[string]struct{} // IDs of the graphs found valid
 }
@@ -545,18 +545,15 @@ func potrsVec(u blas64.Triangular, b []float64) {
 }
 
 // inverse returns the upper triangle of the inverse of the matrix m.spare
-// factorises, as mat.Cholesky.InverseTo computes it (Dpotri), into a
-// buffer the model keeps, and whether Dpotri succeeded.
+// factorises (invChol), into a buffer the model keeps, and whether U has
+// no zero on its diagonal (as Dpotri's success).
 func (m *Model) inverse() (blas64.Symmetric, bool) {
 	u := m.spare.tri()
 	n := u.N
 	m.kinv = grow(m.kinv, n*n)
-	for i := range n {
-		copy(m.kinv[i*n+i:i*n+n], u.Data[i*u.Stride+i:i*u.Stride+n])
-	}
-	inv := blas64.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: m.kinv}
-	_, ok := lapack64.Potri(blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: n, Stride: n, Data: m.kinv})
-	return inv, ok
+	m.kinvT = grow(m.kinvT, n*n)
+	ok := invChol(n, u.Data, u.Stride, m.kinv, m.kinvT)
+	return blas64.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: m.kinv}, ok
 }
 
 // Predict returns the predictive mean and variance of the loss of every
@@ -570,6 +567,9 @@ func (m *Model) Predict(cands []Arch) (mean, variance []float64, err error) {
 		return nil, nil, ErrNotFitted
 	}
 	for i := range cands {
+		if cands[i].checked {
+			continue // by Maximize, just before
+		}
 		if err := cands[i].validateSeen(m.valid); err != nil {
 			return nil, nil, fmt.Errorf("candidate %d: %w", i, err)
 		}

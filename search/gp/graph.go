@@ -32,6 +32,10 @@ type Arch struct {
 	// optimiser): the WL slots then compute this one's from the
 	// difference of their label counts.
 	base *Arch
+	// checked says that Maximize found the graphs valid just before
+	// handing the architecture to the acquisition, which then need not
+	// check them again (Predict).
+	checked bool
 }
 
 // ErrNoData is returned when a model is fitted or queried without

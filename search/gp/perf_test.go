@@ -291,14 +291,16 @@ func TestLookupWLDelta(t *testing.T) {
 	}
 }
 
-// TestFactorMatchesGonum checks factor against mat.Cholesky to the last
-// bit (the factor, its log determinant, the condition estimate), on well
-// conditioned, nearly singular and indefinite matrices, and that
-// wellConditioned vouches only for matrices whose estimate is far below
-// mat.ConditionTolerance and holds for the well conditioned ones.
+// TestFactorMatchesGonum checks factor against mat.Cholesky (the factor,
+// its log determinant, the condition estimate) to a tolerance growing
+// with the condition number, and the factor against K itself (UᵀU = K to
+// a backward error of a few ulps of ‖K‖), on well conditioned, nearly
+// singular and indefinite matrices, and that wellConditioned vouches only
+// for matrices whose estimate is far below mat.ConditionTolerance and
+// holds for the well conditioned ones.
 func TestFactorMatchesGonum(t *testing.T) {
 	r := rand.New(rand.NewPCG(31, 32))
-	for it := range 120 {
+	for it := range 160 {
 		n := 1 + r.IntN(40)
 		if it%10 == 0 {
 			n = 150 + r.IntN(100)
@@ -333,37 +335,65 @@ func TestFactorMatchesGonum(t *testing.T) {
 				data[i*n+j] = math.NaN()
 			}
 		}
-		if ok := f.factorize(data, n); ok != wantOK {
+		ok := f.factorize(data, n)
+		if it%4 == 2 {
+			// Pivots of the order of the rounding errors: either may
+			// find the matrix indefinite.
+			if !ok || !wantOK {
+				continue
+			}
+		} else if ok != wantOK {
 			t.Fatalf("it %d: positive definite %v, mat says %v", it, ok, wantOK)
 		}
 		if !wantOK {
 			continue
 		}
-		var u mat.TriDense
-		ch.UTo(&u)
+		kmax := 0.0
 		for i := range n {
 			for j := i; j < n; j++ {
-				if !sameBits(f.u[i*n+j], u.At(i, j)) {
-					t.Fatalf("it %d: U[%d,%d] = %v, mat %v", it, i, j, f.u[i*n+j], u.At(i, j))
+				kmax = max(kmax, math.Abs(k.At(i, j)))
+				s := 0.0
+				for l := 0; l <= i; l++ {
+					s += f.u[l*n+i] * f.u[l*n+j]
+				}
+				if d := math.Abs(s - k.At(i, j)); !(d <= 1e-14*float64(n)*kmax) {
+					t.Fatalf("it %d: (UᵀU)[%d,%d] = %v, K %v", it, i, j, s, k.At(i, j))
 				}
 			}
 		}
-		if !sameBits(f.logDet(), ch.LogDet()) {
+		cond := ch.Cond()
+		tol := max(1e-12, 1e-15*cond)
+		var u mat.TriDense
+		ch.UTo(&u)
+		umax := 0.0
+		for i := range n {
+			for j := i; j < n; j++ {
+				umax = max(umax, math.Abs(u.At(i, j)))
+			}
+		}
+		for i := range n {
+			for j := i; j < n; j++ {
+				if d := math.Abs(f.u[i*n+j] - u.At(i, j)); !(d <= tol*umax) {
+					t.Fatalf("it %d (cond %.2g): U[%d,%d] = %v, mat %v", it, cond, i, j, f.u[i*n+j], u.At(i, j))
+				}
+			}
+		}
+		if d := math.Abs(f.logDet() - ch.LogDet()); !(d <= tol*float64(n)*(1+math.Abs(ch.LogDet()))) {
 			t.Fatalf("it %d: log det %v, mat %v", it, f.logDet(), ch.LogDet())
 		}
-		if !sameBits(f.condition(), ch.Cond()) {
-			t.Fatalf("it %d: condition %v, mat %v", it, f.condition(), ch.Cond())
+		if c := f.condition(); !(math.Abs(c-cond) <= max(1e-6, 1e-13*cond)*cond) {
+			t.Fatalf("it %d: condition %v, mat %v", it, c, cond)
 		}
 		var inv mat.SymDense
 		if err := ch.InverseTo(&inv); err != nil && rank == n {
 			t.Fatal(err)
 		}
 		well := f.wellConditioned(inv.RawSymmetric().Data)
-		if well && ch.Cond() > mat.ConditionTolerance/100 {
-			t.Fatalf("it %d: condition %g vouched for", it, ch.Cond())
+		if well && cond > mat.ConditionTolerance/100 {
+			t.Fatalf("it %d: condition %g vouched for", it, cond)
 		}
-		if !well && ch.Cond() < 1e8 {
-			t.Fatalf("it %d: condition %g not vouched for", it, ch.Cond())
+		if !well && cond < 1e8 {
+			t.Fatalf("it %d: condition %g not vouched for", it, cond)
 		}
 	}
 }

@@ -512,8 +512,13 @@ func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq 
 		adds := nb - p - q // codes the tally counts, at most
 		for i := range n {
 			ok := same[i] && d.succOK[i]
-			for _, s := range g.succ(i) {
-				ok = ok && same[s]
+			if ok {
+				for _, s := range g.succ(i) {
+					if !same[s] {
+						ok = false
+						break
+					}
+				}
 			}
 			d.snxt[i] = ok
 			if !ok {
