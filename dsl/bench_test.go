@@ -181,7 +181,7 @@ func BenchmarkDerivations(b *testing.B) {
 		b.Run(name+"/kernelgraphs-chain", func(b *testing.B) {
 			s := NewSampler(g, 7)
 			d := pool(s)[0]
-			dg, err := g.KernelGraphs(d)
+			dg, err := g.KernelGraphsFrom(d, nil, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

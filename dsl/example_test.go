@@ -104,11 +104,12 @@ func ExampleGrammar_KernelGraphsFrom() {
 	g, _ := dsl.ParseAndCheck("toy.nasg", []byte(toy))
 	parent, _ := g.ParseTerm("Sequential(Residual(conv, id), conv)")
 	child, _ := g.ParseTerm("Sequential(Residual(conv, conv), conv)")
-	pg, _ := g.KernelGraphs(parent)
+	pg, _ := g.KernelGraphsFrom(parent, nil, nil)
 	cg, _ := g.KernelGraphsFrom(child, parent, pg)
 	// G, then level 0: the Sequential call, its arguments as nodes (the
 	// deepest level, equal to G, is left out).
-	for _, lg := range cg {
+	for _, kg := range cg {
+		lg := kg.LabelGraph()
 		fmt.Println(lg.Labels, lg.Succ)
 	}
 	// The child differs inside the Residual call only: level 0 is the

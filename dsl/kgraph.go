@@ -68,7 +68,7 @@ var kscratches = sync.Pool{New: func() any { return new(kscratch) }}
 // kernelGraphs is KernelGraphs built from the derivation directly. The
 // first reuse level graphs are taken from prev instead of built (see
 // KernelGraphsFrom).
-func (g *Grammar) kernelGraphs(d *Derivation, reuse int32, prev []LabelGraph) ([]LabelGraph, error) {
+func (g *Grammar) kernelGraphs(d *Derivation, reuse int32, prev []KernelGraph) ([]KernelGraph, error) {
 	ks := kscratches.Get().(*kscratch)
 	defer kscratches.Put(ks)
 	b := &ks.b
@@ -100,17 +100,17 @@ func (g *Grammar) kernelGraphs(d *Derivation, reuse int32, prev []LabelGraph) ([
 	return graphs, nil
 }
 
-// KernelGraphsFrom is KernelGraphs of d, a child of parent (a mutant or a
-// crossover child: a tree that shares most of its subtrees with parent),
-// given parent's kernel graphs: the graphs of the hierarchy levels that
-// all of d's differences from parent lie below are parent's, shared, and
-// not built again. The acquisition optimiser of the search computes the
-// graphs of ten thousand children per proposal, and a child's differences
-// are mostly deep in the tree. parentGraphs must be KernelGraphs(parent)
-// (or an earlier KernelGraphsFrom's result for it); the graphs returned
-// equal KernelGraphs(d), and may share arrays with parentGraphs: neither
-// may be modified.
-func (g *Grammar) KernelGraphsFrom(d, parent *Derivation, parentGraphs []LabelGraph) ([]LabelGraph, error) {
+// KernelGraphsFrom is KernelGraphs of d in compact form, for d a child of
+// parent (a mutant or a crossover child: a tree that shares most of its
+// subtrees with parent), given parent's: the graphs of the hierarchy
+// levels that all of d's differences from parent lie below are parent's,
+// shared, and not built again. The acquisition optimiser of the search
+// computes the graphs of ten thousand children per proposal, and a
+// child's differences are mostly deep in the tree. parentGraphs must be
+// KernelGraphsFrom(parent, ...)'s result (nil parent for none); the
+// graphs returned equal KernelGraphs(d), and may share arrays with
+// parentGraphs: neither may be modified.
+func (g *Grammar) KernelGraphsFrom(d, parent *Derivation, parentGraphs []KernelGraph) ([]KernelGraph, error) {
 	reuse := int32(0)
 	if parent != nil && len(parentGraphs) > 1 && !g.hasShared && d.facts().conn && parent.facts().conn {
 		// A difference at nesting level L (a call of scope depth L, or
@@ -160,6 +160,30 @@ func diffSym(s *Sym, a, b *Derivation, k int, level int32) int32 {
 		m = min(m, diffSym(arg, a, b, k+starts[slot], level+1))
 	}
 	return m
+}
+
+// KernelGraph is a LabelGraph in compact form, with no pointers in its
+// arrays: node i is labelled Names[Labels[i]] and its successors are
+// Adj[Off[i]:Off[i+1]] (Off has one entry more than Labels). Names is
+// the grammar's list of kernel labels, the same slice for all its graphs.
+type KernelGraph struct {
+	Names  []string
+	Labels []int32
+	Off    []int32
+	Adj    []int
+	ID     string // as LabelGraph.ID
+}
+
+// LabelGraph returns the graph in the form of LabelGraph.
+func (k KernelGraph) LabelGraph() LabelGraph {
+	lg := LabelGraph{Labels: make([]string, len(k.Labels)), Succ: make([][]int, len(k.Labels)), ID: k.ID}
+	for i, l := range k.Labels {
+		lg.Labels[i] = k.Names[l]
+		if a, b := k.Off[i], k.Off[i+1]; a < b {
+			lg.Succ[i] = k.Adj[a:b:b]
+		}
+	}
+	return lg
 }
 
 func errAllZero(d *Derivation) error {
@@ -500,35 +524,32 @@ func (c *contractor) reset(g *Grammar, nodes []knode, scopes []kscope, arena []i
 }
 
 // finish copies the graphs out of the scratch arrays, in four
-// allocations whatever their number, leaving room for skip graphs after
-// the first.
-func (c *contractor) finish(skip int) []LabelGraph {
-	graphs := make([]LabelGraph, len(c.gstart)+skip)
-	labels := make([]string, len(c.labs))
-	for i, l := range c.labs {
-		labels[i] = c.g.klabels[l]
-	}
-	flat := append([]int(nil), c.sflat...)
-	succ := make([][]int, len(c.labs))
-	for i := range succ {
-		end := int32(len(flat))
-		if i+1 < len(c.soff) {
-			end = c.soff[i+1]
-		}
-		if c.soff[i] < end {
-			succ[i] = flat[c.soff[i]:end:end]
-		}
-	}
+// allocations whatever their number (none holding pointers but the
+// graphs'), leaving room for skip graphs after the first.
+func (c *contractor) finish(skip int) []KernelGraph {
+	graphs := make([]KernelGraph, len(c.gstart)+skip)
+	labels := append([]int32(nil), c.labs...)
+	adj := append([]int(nil), c.sflat...)
+	off := make([]int32, len(c.labs)+len(c.gstart))
 	for gi, start := range c.gstart {
 		end := int32(len(labels))
 		if gi+1 < len(c.gstart) {
 			end = c.gstart[gi+1]
 		}
+		a0, a1 := c.soff[start], int32(len(adj))
+		if end < int32(len(c.soff)) {
+			a1 = c.soff[end]
+		}
+		o := off[int(start)+gi : int(end)+gi+1 : int(end)+gi+1]
+		for i := range end - start {
+			o[i] = c.soff[start+i] - a0
+		}
+		o[end-start] = a1 - a0
 		at := gi
 		if gi > 0 {
 			at += skip
 		}
-		graphs[at] = LabelGraph{Labels: labels[start:end:end], Succ: succ[start:end:end], ID: c.ids[gi]}
+		graphs[at] = KernelGraph{Names: c.g.klabels, Labels: labels[start:end:end], Off: o, Adj: adj[a0:a1:a1], ID: c.ids[gi]}
 	}
 	return graphs
 }

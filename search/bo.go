@@ -126,7 +126,7 @@ func newBase(g *dsl.Grammar, seed uint64, maxDepth int) base {
 type lineage struct {
 	on              bool
 	parent, parent0 map[*dsl.Derivation]*dsl.Derivation
-	graphs, graphs0 map[*dsl.Derivation][]dsl.LabelGraph
+	graphs, graphs0 map[*dsl.Derivation][]dsl.KernelGraph
 }
 
 // lineageWindow is how many candidates a lineage map holds before it
@@ -136,7 +136,7 @@ const lineageWindow = 2048
 func (l *lineage) start() {
 	l.on = true
 	l.parent, l.parent0 = map[*dsl.Derivation]*dsl.Derivation{}, nil
-	l.graphs, l.graphs0 = map[*dsl.Derivation][]dsl.LabelGraph{}, nil
+	l.graphs, l.graphs0 = map[*dsl.Derivation][]dsl.KernelGraph{}, nil
 }
 
 func (l *lineage) stop() { *l = lineage{} }
@@ -154,12 +154,12 @@ func (l *lineage) child(x, p *dsl.Derivation) {
 
 // kernelGraphs returns x's kernel graphs, from its parent's when they are
 // kept, and keeps them.
-func (l *lineage) kernelGraphs(g *dsl.Grammar, x *dsl.Derivation) ([]dsl.LabelGraph, error) {
+func (l *lineage) kernelGraphs(g *dsl.Grammar, x *dsl.Derivation) ([]dsl.KernelGraph, error) {
 	p, ok := l.parent[x]
 	if !ok {
 		p = l.parent0[x]
 	}
-	var pg []dsl.LabelGraph
+	var pg []dsl.KernelGraph
 	if p != nil {
 		if pg, ok = l.graphs[p]; !ok {
 			pg = l.graphs0[p]
@@ -173,7 +173,7 @@ func (l *lineage) kernelGraphs(g *dsl.Grammar, x *dsl.Derivation) ([]dsl.LabelGr
 		return nil, err
 	}
 	if len(l.graphs) >= lineageWindow {
-		l.graphs, l.graphs0 = map[*dsl.Derivation][]dsl.LabelGraph{}, l.graphs
+		l.graphs, l.graphs0 = map[*dsl.Derivation][]dsl.KernelGraph{}, l.graphs
 	}
 	l.graphs[x] = lgs
 	return lgs, nil
@@ -215,18 +215,18 @@ func (b *base) arch(d *dsl.Derivation) (gp.Arch, error) {
 
 // kernelArch is what the models know of d: its kernel graphs.
 func kernelArch(g *dsl.Grammar, d *dsl.Derivation) (gp.Arch, error) {
-	lgs, err := g.KernelGraphs(d)
+	kgs, err := g.KernelGraphsFrom(d, nil, nil)
 	if err != nil {
 		return gp.Arch{}, err
 	}
-	return archOf(lgs), nil
+	return archOf(kgs), nil
 }
 
 // archOf is the model's form of kernel graphs.
-func archOf(lgs []dsl.LabelGraph) gp.Arch {
-	a := gp.Arch{Graphs: make([]gp.Graph, len(lgs))}
-	for i, lg := range lgs {
-		a.Graphs[i] = gp.Graph{Labels: lg.Labels, Succ: lg.Succ, ID: lg.ID}
+func archOf(kgs []dsl.KernelGraph) gp.Arch {
+	a := gp.Arch{Graphs: make([]gp.Graph, len(kgs))}
+	for i, k := range kgs {
+		a.Graphs[i] = gp.CompactGraph(k.Names, k.Labels, k.Off, k.Adj, k.ID)
 	}
 	return a
 }

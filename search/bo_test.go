@@ -185,27 +185,56 @@ func BenchmarkBOPropose400(b *testing.B) {
 	st, _ := NewStrategy(StrategyBOHNAS, g, 1, 0)
 	bo := st.(*BOStrategy)
 	for _, gens := range []int{50, 10} {
-		b.Run(fmt.Sprintf("generations=%d", gens), func(b *testing.B) {
-			bo.Evolution.MaxGenerations, bo.Evolution.MinGenerations = gens, min(10, gens)
-			benchPropose(b, bo, hist)
-		})
+		for _, inRun := range []bool{false, true} {
+			b.Run(fmt.Sprintf("generations=%d/%s", gens, runMode(inRun)), func(b *testing.B) {
+				bo.Evolution.MaxGenerations, bo.Evolution.MinGenerations = gens, min(10, gens)
+				benchPropose(b, bo, hist, inRun)
+			})
+		}
 	}
 }
 
-// benchPropose times bo's proposals after history, each from a model with
-// the observations added (a run adds them one by one as trials finish)
-// but not yet fitted, and reports the CPU time and the generations run.
-func benchPropose(b *testing.B, bo *BOStrategy, hist []*Trial) {
+// runMode names benchPropose's two settings: the first proposal of a
+// model (a run that starts or resumes with its history), and a proposal
+// in a run (the model of the proposal before, given one more trial).
+func runMode(inRun bool) string {
+	if inRun {
+		return "in-run"
+	}
+	return "first"
+}
+
+// benchPropose times bo's proposals after history and reports the CPU
+// time, the generations run and the candidates scored. Each proposal is
+// made either by a new model with the observations added (a run adds
+// them one by one as trials finish) but not yet fitted (inRun false: the
+// first proposal of a run, or of a resumed one), or, inRun, by the model
+// that made the proposal before, with one trial less, as in a run: the
+// timed part then also adds the last trial to the model, and the model's
+// buffers have the sizes of the proposal before.
+func benchPropose(b *testing.B, bo *BOStrategy, hist []*Trial, inRun bool) {
 	obs, fin, err := bo.observed(hist)
 	if err != nil {
 		b.Fatal(err)
+	}
+	// The history of the proposal before: without the trial that
+	// finished last.
+	var before []*Trial
+	for _, t := range hist {
+		if t != fin[len(fin)-1] {
+			before = append(before, t)
+		}
 	}
 	var cpu time.Duration
 	gens, scored := 0, 0
 	for b.Loop() {
 		b.StopTimer()
 		bo.model, bo.addedIDs = nil, nil
-		if err := bo.update(obs, fin); err != nil {
+		if inRun {
+			if _, err := bo.Propose(context.Background(), before, 1); err != nil {
+				b.Fatal(err)
+			}
+		} else if err := bo.update(obs, fin); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -214,6 +243,9 @@ func benchPropose(b *testing.B, bo *BOStrategy, hist []*Trial) {
 			b.Fatal(err)
 		}
 		cpu += cpuTime() - start
+		if inRun && len(bo.addedIDs) != len(fin) {
+			b.Fatalf("the model has %d trials, want %d", len(bo.addedIDs), len(fin))
+		}
 		gens += bo.generations
 		scored += bo.scored
 	}
@@ -269,11 +301,13 @@ func BenchmarkBOProposeRecorded(b *testing.B) {
 	st, _ := NewStrategy(StrategyBOHNAS, g, 1, 0)
 	bo := st.(*BOStrategy)
 	for _, maxGens := range []int{50, 10} {
-		b.Run(fmt.Sprintf("generations<=%d", maxGens), func(b *testing.B) {
-			// The paper's defaults, with at most maxGens generations.
-			bo.Evolution = gp.EvolutionConfig{MaxGenerations: maxGens}
-			benchPropose(b, bo, hist)
-		})
+		for _, inRun := range []bool{false, true} {
+			b.Run(fmt.Sprintf("generations<=%d/%s", maxGens, runMode(inRun)), func(b *testing.B) {
+				// The paper's defaults, with at most maxGens generations.
+				bo.Evolution = gp.EvolutionConfig{MaxGenerations: maxGens}
+				benchPropose(b, bo, hist, inRun)
+			})
+		}
 	}
 }
 

@@ -83,3 +83,19 @@ func Example() {
 	// new: true
 	// improves on the best: true
 }
+
+func ExampleCompactGraph() {
+	// input -> conv -> pool -> output, and input -> pool.
+	names := []string{"input", "conv", "pool", "output"}
+	compact := gp.CompactGraph(names, []int32{0, 1, 2, 3}, []int32{0, 2, 3, 4, 4}, []int{1, 2, 2, 3}, "")
+	plain := gp.Graph{Labels: names, Succ: [][]int{{1, 2}, {2}, {3}}}
+	other := gp.Graph{Labels: []string{"input", "pool", "output"}, Succ: [][]int{{1}, {2}}}
+
+	m, _ := gp.New(gp.Config{Kernel: gp.WL})
+	_ = m.Add(gp.Arch{Graphs: []gp.Graph{plain}}, -1)
+	_ = m.Add(gp.Arch{Graphs: []gp.Graph{other}}, -2)
+	_ = m.Fit()
+	mu, _, err := m.Predict([]gp.Arch{{Graphs: []gp.Graph{compact}}, {Graphs: []gp.Graph{plain}}})
+	fmt.Println(err, mu[0] == mu[1])
+	// Output: <nil> true
+}

@@ -9,7 +9,8 @@ import (
 // Graph is a node-labelled directed graph: node i has label Labels[i] and
 // edges to the nodes Succ[i] (its successors). Succ may be shorter than
 // Labels (missing entries mean no successors); repeated successors count
-// as parallel edges.
+// as parallel edges. CompactGraph makes a graph in a compact form instead,
+// whose Labels and Succ are nil.
 type Graph struct {
 	Labels []string
 	Succ   [][]int
@@ -18,6 +19,54 @@ type Graph struct {
 	// differ, different IDs. The model then finds the graphs it has seen
 	// by their ID instead of reading them.
 	ID string
+
+	// The compact form (names not nil): node i's label is
+	// names[codes[i]], its successors adj[off[i]:off[i+1]].
+	names []string
+	codes []int32
+	off   []int32
+	adj   []int
+}
+
+// CompactGraph returns the graph whose node i is labelled
+// names[labels[i]] and has the successors adj[off[i]:off[i+1]] (off has
+// one entry more than labels), with the given ID (see Graph.ID). Its
+// arrays hold no pointers, which spares the garbage collector, and graphs
+// that share one names slice (all the kernel graphs of one grammar) are
+// compared label by label as integers. The model reads the slices and
+// does not modify them; a malformed graph is reported when it is used, as
+// for Graph.
+func CompactGraph(names []string, labels []int32, off []int32, adj []int, id string) Graph {
+	if names == nil {
+		names = []string{}
+	}
+	return Graph{ID: id, names: names, codes: labels, off: off, adj: adj}
+}
+
+// size is the number of nodes.
+func (g *Graph) size() int {
+	if g.names != nil {
+		return len(g.codes)
+	}
+	return len(g.Labels)
+}
+
+// label returns node i's label.
+func (g *Graph) label(i int) string {
+	if g.names != nil {
+		return g.names[g.codes[i]]
+	}
+	return g.Labels[i]
+}
+
+// sameLabel reports whether node i of g and node j of h have one label:
+// compact graphs whose names are one array (or prefixes of one) compare
+// codes.
+func (g *Graph) sameLabel(i int, h *Graph, j int) bool {
+	if len(g.names) > 0 && len(h.names) > 0 && &g.names[0] == &h.names[0] {
+		return g.codes[i] == h.codes[j]
+	}
+	return g.label(i) == h.label(j)
 }
 
 // Arch is what the models know of an architecture: its kernel graphs.
@@ -97,6 +146,9 @@ func (a *Arch) validateSeen(seen map[string]struct{}) error {
 
 // validate reports edges to nonexistent nodes of graph gi.
 func (g *Graph) validate(gi int) error {
+	if g.names != nil {
+		return g.validateCompact(gi)
+	}
 	if len(g.Succ) > len(g.Labels) {
 		return fmt.Errorf("gp: graph %d: %d successor lists for %d nodes", gi, len(g.Succ), len(g.Labels))
 	}
@@ -111,7 +163,34 @@ func (g *Graph) validate(gi int) error {
 	return nil
 }
 
+// validateCompact is validate for the compact form.
+func (g *Graph) validateCompact(gi int) error {
+	n := len(g.codes)
+	if len(g.off) != n+1 || g.off[0] != 0 || int(g.off[n]) != len(g.adj) {
+		return fmt.Errorf("gp: graph %d: %d successor offsets for %d nodes and %d edges", gi, len(g.off), n, len(g.adj))
+	}
+	for i, c := range g.codes {
+		if uint(c) >= uint(len(g.names)) {
+			return fmt.Errorf("gp: graph %d: node %d has label %d of %d", gi, i, c, len(g.names))
+		}
+		if g.off[i] > g.off[i+1] {
+			return fmt.Errorf("gp: graph %d: successor offsets decrease at node %d", gi, i)
+		}
+	}
+	for i := range n {
+		for _, s := range g.adj[g.off[i]:g.off[i+1]] {
+			if uint(s) >= uint(n) {
+				return fmt.Errorf("gp: graph %d: edge %d->%d out of range (%d nodes)", gi, i, s, n)
+			}
+		}
+	}
+	return nil
+}
+
 func (g *Graph) succ(i int) []int {
+	if g.names != nil {
+		return g.adj[g.off[i]:g.off[i+1]]
+	}
 	if i < len(g.Succ) {
 		return g.Succ[i]
 	}

@@ -308,8 +308,9 @@ func graphKey(b []byte, g *Graph) []byte {
 		return append(b, g.ID...)
 	}
 	b = append(b, 0)
-	b = binary.AppendUvarint(b, uint64(len(g.Labels)))
-	for i, l := range g.Labels {
+	b = binary.AppendUvarint(b, uint64(g.size()))
+	for i := range g.size() {
+		l := g.label(i)
 		b = binary.AppendUvarint(b, uint64(len(l)))
 		b = append(b, l...)
 		ss := g.succ(i)
@@ -561,7 +562,7 @@ func newNASBOTSlot(ell float64) *nasbotSlot {
 }
 
 func (s *nasbotSlot) features(g *Graph, insert bool) nbObs {
-	n := len(g.Labels)
+	n := g.size()
 	o := nbObs{in: make([]int32, n), out: make([]int32, n)}
 	for i := range n {
 		for _, j := range g.succ(i) {

@@ -338,11 +338,11 @@ func sortSmall[E int32 | uint64](xs []E) {
 // its successors' labels) at iteration t-1. Label ids are unique across
 // iterations.
 func (d *dict) wl(g *Graph, h int) []sparse {
-	n := len(g.Labels)
+	n := g.size()
 	d.cur = slices.Grow(d.cur[:0], n)[:n]
 	d.nxt = slices.Grow(d.nxt[:0], n)[:n]
-	for i, l := range g.Labels {
-		d.cur[i] = d.baseID(l)
+	for i := range n {
+		d.cur[i] = d.baseID(g.label(i))
 	}
 	out := make([]sparse, h+1)
 	out[0] = histogram(append(d.sorted[:0], d.cur...), out[0])
@@ -393,10 +393,11 @@ func (d *dict) lookupWL(g *Graph, h int) ([]sparse, []float64) {
 // 0..h (iteration-major, len(g.Labels) per iteration) to codes and
 // returns them, for lookupWLDelta to compute similar graphs from.
 func (d *dict) lookupWLCodes(g *Graph, h int, codes []uint64) ([]sparse, []float64, []uint64) {
-	n := len(g.Labels)
+	n := g.size()
 	d.ccur = slices.Grow(d.ccur[:0], n)[:n]
 	d.cnxt = slices.Grow(d.cnxt[:0], n)[:n]
-	for i, l := range g.Labels {
+	for i := range n {
+		l := g.label(i)
 		if id, ok := d.base[l]; ok {
 			d.ccur[i] = uint64(id)
 		} else {
@@ -469,7 +470,7 @@ func (d *dict) refine(g *Graph, i, t int, tab *table) uint64 {
 // The results live until the next lookup; g's codes are appended to
 // codes.
 func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq []float64, codes []uint64) (ids []int32, vals, sq []float64, _ []uint64, ok bool) {
-	n, nb := len(g.Labels), len(base.Labels)
+	n, nb := g.size(), base.size()
 	if len(bcodes) != (h+1)*nb || len(bsq) != h+1 {
 		return nil, nil, nil, codes, false
 	}
@@ -477,11 +478,12 @@ func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq 
 	d.cnxt = slices.Grow(d.cnxt[:0], n)[:n]
 	at, same := d.align(g, base)
 	p, q := d.alignP, d.alignQ // g's [p, n-q) and base's [p, nb-q) are unaligned
-	for i, l := range g.Labels {
+	for i := range n {
 		if same[i] {
 			d.ccur[i] = bcodes[at[i]]
 			continue
 		}
+		l := g.label(i)
 		if id, ok := d.base[l]; ok {
 			d.ccur[i] = uint64(id)
 		} else {
@@ -663,13 +665,13 @@ func (c *tally) countSame(code uint64) {
 // It sets d.succOK[i]: node i's successors are, through the map, exactly
 // its base node's.
 func (d *dict) align(g, base *Graph) ([]int32, []bool) {
-	n, nb := len(g.Labels), len(base.Labels)
+	n, nb := g.size(), base.size()
 	p := 0
-	for p < n && p < nb && g.Labels[p] == base.Labels[p] {
+	for p < n && p < nb && g.sameLabel(p, base, p) {
 		p++
 	}
 	q := 0
-	for q < n-p && q < nb-p && g.Labels[n-1-q] == base.Labels[nb-1-q] {
+	for q < n-p && q < nb-p && g.sameLabel(n-1-q, base, nb-1-q) {
 		q++
 	}
 	d.alignP, d.alignQ = p, q
@@ -729,7 +731,8 @@ func (d *dict) codeHistogram(into sparse) (sparse, float64) {
 func (d *dict) labelCounts(g *Graph, insert bool) (sparse, float64) {
 	d.sorted = d.sorted[:0]
 	other := 0.0
-	for _, l := range g.Labels {
+	for i := range g.size() {
+		l := g.label(i)
 		if insert {
 			d.sorted = append(d.sorted, d.baseID(l))
 		} else if id, ok := d.base[l]; ok {
