@@ -225,25 +225,3 @@ avxtail:
 avxdone:
 	VZEROUPPER
 	RET
-
-// func hasAVX() bool
-TEXT ·hasAVX(SB), NOSPLIT, $0-1
-	MOVL $1, AX
-	XORL CX, CX
-	CPUID
-	// OSXSAVE (bit 27) and AVX (bit 28) of ECX.
-	ANDL $0x18000000, CX
-	CMPL CX, $0x18000000
-	JNE  noavx
-	// The OS saves the XMM and YMM state (XCR0 bits 1 and 2).
-	XORL CX, CX
-	XGETBV
-	ANDL $6, AX
-	CMPL AX, $6
-	JNE  noavx
-	MOVB $1, ret+0(FP)
-	RET
-
-noavx:
-	MOVB $0, ret+0(FP)
-	RET
