@@ -22,4 +22,3 @@ func fused4x2SSE2(n int, a, a1, b0 *float64, ldb int, y, z *[4]float64)
 
 //go:noescape
 func fused4x2AVX(n int, a, a1, b0 *float64, ldb int, y, z *[4]float64)
-
