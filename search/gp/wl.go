@@ -206,32 +206,49 @@ func (t *table) maybe(h uint64) bool {
 	return t.filter[w]&bit != 0
 }
 
-// counter counts uint64 codes in first-seen order, in O(1) per code.
-type counter struct {
+// slots is the open-addressing table counter and tally share: its keys
+// are stamped with the generation that wrote them, so that emptying it is
+// O(1).
+type slots struct {
 	keys  []uint64
-	cnt   []int32
 	stamp []uint32
 	now   uint32
 	shift uint8   // 64 - log2(len(keys))
 	order []int32 // slots in first-seen order
 }
 
-func (c *counter) reset(n int) {
-	size := 64
+// reset empties the table for n keys and returns its new size when it had
+// to grow (the caller then grows its own arrays to it), else 0.
+func (t *slots) reset(n int) int {
+	size, grown := 64, 0
 	for size < 2*n {
 		size *= 2
 	}
-	if size > len(c.keys) {
-		c.keys, c.cnt, c.stamp = make([]uint64, size), make([]int32, size), make([]uint32, size)
-		c.now = 0
-		c.shift = uint8(64 - bits.TrailingZeros(uint(size)))
+	if size > len(t.keys) {
+		t.keys, t.stamp = make([]uint64, size), make([]uint32, size)
+		t.now = 0
+		t.shift = uint8(64 - bits.TrailingZeros(uint(size)))
+		grown = size
 	}
-	c.now++
-	if c.now == 0 { // wrapped
-		clear(c.stamp)
-		c.now = 1
+	t.now++
+	if t.now == 0 { // wrapped
+		clear(t.stamp)
+		t.now = 1
 	}
-	c.order = c.order[:0]
+	t.order = t.order[:0]
+	return grown
+}
+
+// counter counts uint64 codes in first-seen order, in O(1) per code.
+type counter struct {
+	slots
+	cnt []int32
+}
+
+func (c *counter) reset(n int) {
+	if size := c.slots.reset(n); size > 0 {
+		c.cnt = make([]int32, size)
+	}
 }
 
 func (c *counter) add(code uint64) {
@@ -602,32 +619,15 @@ func (d *dict) settle(same []bool) float64 {
 // tally counts codes added (+1) and removed (-1) in O(1) per code, and
 // then how often some of them occur among other nodes.
 type tally struct {
-	keys     []uint64
+	slots
 	net, sum []int32 // added − removed, added + removed
 	same     []int32 // occurrences among the unchanged nodes
-	stamp    []uint32
-	now      uint32
-	shift    uint8
-	order    []int32 // slots in first-seen order
 }
 
 func (c *tally) reset(n int) {
-	size := 64
-	for size < 2*n {
-		size *= 2
-	}
-	if size > len(c.keys) {
-		c.keys, c.stamp = make([]uint64, size), make([]uint32, size)
+	if size := c.slots.reset(n); size > 0 {
 		c.net, c.sum, c.same = make([]int32, size), make([]int32, size), make([]int32, size)
-		c.now = 0
-		c.shift = uint8(64 - bits.TrailingZeros(uint(size)))
 	}
-	c.now++
-	if c.now == 0 { // wrapped
-		clear(c.stamp)
-		c.now = 1
-	}
-	c.order = c.order[:0]
 }
 
 // add counts code once, added (sign 1) or removed (-1).
