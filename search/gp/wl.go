@@ -406,6 +406,15 @@ func (d *dict) lookupWL(g *Graph, h int) ([]sparse, []float64) {
 	return segs, sq
 }
 
+// code0 is the code of a node labelled l at iteration 0: the label's id,
+// or for a label no observation has, a hash marked unknown.
+func (d *dict) code0(l string) uint64 {
+	if id, ok := d.base[l]; ok {
+		return uint64(id)
+	}
+	return unknown | maphash.String(hashSeed, l)
+}
+
 // lookupWLCodes is lookupWL that also appends g's codes at iterations
 // 0..h (iteration-major, len(g.Labels) per iteration) to codes and
 // returns them, for lookupWLDelta to compute similar graphs from.
@@ -414,12 +423,7 @@ func (d *dict) lookupWLCodes(g *Graph, h int, codes []uint64) ([]sparse, []float
 	d.ccur = slices.Grow(d.ccur[:0], n)[:n]
 	d.cnxt = slices.Grow(d.cnxt[:0], n)[:n]
 	for i := range n {
-		l := g.label(i)
-		if id, ok := d.base[l]; ok {
-			d.ccur[i] = uint64(id)
-		} else {
-			d.ccur[i] = unknown | maphash.String(hashSeed, l)
-		}
+		d.ccur[i] = d.code0(g.label(i))
 	}
 	codes = append(reserve(codes, (h+1)*n), d.ccur...)
 	if len(d.segs) < h+1 {
@@ -500,12 +504,7 @@ func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq 
 			d.ccur[i] = bcodes[at[i]]
 			continue
 		}
-		l := g.label(i)
-		if id, ok := d.base[l]; ok {
-			d.ccur[i] = uint64(id)
-		} else {
-			d.ccur[i] = unknown | maphash.String(hashSeed, l)
-		}
+		d.ccur[i] = d.code0(g.label(i))
 	}
 	codes = append(reserve(codes, (h+1)*n), d.ccur...)
 	d.dsq = slices.Grow(d.dsq[:0], h+1)[:h+1]
