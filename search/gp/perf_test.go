@@ -19,17 +19,7 @@ import (
 // well conditioned (rank n) or nearly singular (rank r < n plus the
 // jitter diag); with zeros, some entries above the diagonal are zeroed.
 func randFactor(t testing.TB, r *rand.Rand, n, rank int, diag float64, lda int, zeros bool) []float64 {
-	x := mat.NewDense(n, rank, nil)
-	for i := range n {
-		for j := range rank {
-			x.Set(i, j, r.NormFloat64())
-		}
-	}
-	k := mat.NewSymDense(n, nil)
-	k.SymOuterK(1/float64(rank), x)
-	for i := range n {
-		k.SetSym(i, i, k.At(i, i)+diag)
-	}
+	k := randSym(r, n, rank, diag)
 	var ch mat.Cholesky
 	if !ch.Factorize(k) {
 		t.Fatalf("n=%d rank=%d diag=%g: not positive definite", n, rank, diag)
@@ -314,17 +304,7 @@ func TestFactorMatchesGonum(t *testing.T) {
 		case 3:
 			rank, diag = 1+r.IntN(n), -1e-3 // indefinite when rank < n
 		}
-		x := mat.NewDense(n, rank, nil)
-		for i := range n {
-			for j := range rank {
-				x.Set(i, j, r.NormFloat64())
-			}
-		}
-		k := mat.NewSymDense(n, nil)
-		k.SymOuterK(1/float64(rank), x)
-		for i := range n {
-			k.SetSym(i, i, k.At(i, i)+diag)
-		}
+		k := randSym(r, n, rank, diag)
 		var ch mat.Cholesky
 		wantOK := ch.Factorize(k)
 		var f factor
@@ -428,4 +408,22 @@ func TestEvalConditionError(t *testing.T) {
 	if _, _, err := m.eval([]float64{0, 0.5}, true); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// randSym returns XXᵀ/rank + diag·I for a random n×rank X: positive
+// definite of rank n when diag > 0, nearly singular when rank < n and
+// diag is small, indefinite when diag < 0 and rank < n.
+func randSym(r *rand.Rand, n, rank int, diag float64) *mat.SymDense {
+	x := mat.NewDense(n, rank, nil)
+	for i := range n {
+		for j := range rank {
+			x.Set(i, j, r.NormFloat64())
+		}
+	}
+	k := mat.NewSymDense(n, nil)
+	k.SymOuterK(1/float64(rank), x)
+	for i := range n {
+		k.SetSym(i, i, k.At(i, i)+diag)
+	}
+	return k
 }
