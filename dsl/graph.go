@@ -184,15 +184,7 @@ func (b *graphBuilder) body(c *Call, in int, level int) int {
 	run := t.Topo.planOf(c)
 	apps := b.ints(len(p.Apps))
 	nodes := b.ints(len(p.Nodes))
-	val := func(v int) int {
-		switch {
-		case v == refIn:
-			return in
-		case v >= 0:
-			return apps[v]
-		}
-		return nodes[nodeOfRef(v)]
-	}
+	val := func(v int) int { return refValue(v, in, apps, nodes) }
 	next := 0
 	for i, vals := range p.Nodes {
 		for ; next < p.NodeEnd[i]; next++ {

@@ -250,15 +250,7 @@ func (b *kbuilder) body(d *Derivation, s *Sym, k int, in int32, level int32) int
 	b.scr = append(b.scr, make([]int32, len(p.Apps)+len(p.Nodes))...)
 	vals := b.scr[mark:]
 	apps, nodes := vals[:len(p.Apps)], vals[len(p.Apps):]
-	val := func(v int) int32 {
-		switch {
-		case v == refIn:
-			return in
-		case v >= 0:
-			return apps[v]
-		}
-		return nodes[nodeOfRef(v)]
-	}
+	val := func(v int) int32 { return refValue(v, in, apps, nodes) }
 	next := 0
 	for i, sum := range p.Nodes {
 		for ; next < p.NodeEnd[i]; next++ {

@@ -154,14 +154,7 @@ func (m *measurer) sym(d *Derivation, s *Sym, k int, in flow) (flow, bool) {
 			var liveBuf [2]bool
 			ins, liveIn := insBuf[:0], liveBuf[:0]
 			for _, v := range a.In {
-				switch {
-				case v == refIn:
-					ins, liveIn = append(ins, in), append(liveIn, true)
-				case v >= 0:
-					ins, liveIn = append(ins, apps[v]), append(liveIn, liveApp[v])
-				default:
-					ins, liveIn = append(ins, nodes[nodeOfRef(v)]), append(liveIn, liveNode[nodeOfRef(v)])
-				}
+				ins, liveIn = append(ins, refValue(v, in, apps, nodes)), append(liveIn, refValue(v, true, liveApp, liveNode))
 			}
 			if len(ins) == 1 {
 				apps[next], liveApp[next] = m.sym(d, arg, k+starts[a.Slot], ins[0])
@@ -171,16 +164,7 @@ func (m *measurer) sym(d *Derivation, s *Sym, k int, in flow) (flow, bool) {
 		}
 		var out flow
 		for _, v := range vals {
-			var f flow
-			var l bool
-			switch {
-			case v == refIn:
-				f, l = in, true
-			case v >= 0:
-				f, l = apps[v], liveApp[v]
-			default:
-				f, l = nodes[nodeOfRef(v)], liveNode[nodeOfRef(v)]
-			}
+			f, l := refValue(v, in, apps, nodes), refValue(v, true, liveApp, liveNode)
 			if !l {
 				continue
 			}

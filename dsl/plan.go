@@ -14,6 +14,18 @@ const refIn = -1
 func refNode(i int) int   { return -(i + 2) }
 func nodeOfRef(v int) int { return -v - 2 }
 
+// refValue is the value v of a topology body refers to: in, the value of
+// an application, or that of a body node.
+func refValue[T any](v int, in T, apps, nodes []T) T {
+	switch {
+	case v == refIn:
+		return in
+	case v >= 0:
+		return apps[v]
+	}
+	return nodes[nodeOfRef(v)]
+}
+
 // TopoApp is one application of a slot in a topology body: slot Slot
 // applied to the values In (one, or two for a binary slot). A value is an
 // application index (>= 0), -1 for the body's input `in`, or -(i+2) for
@@ -100,15 +112,7 @@ func (b *TopoBody) Plan(zero []bool) []bool {
 	p := b.Program()
 	liveApp := make([]bool, len(p.Apps))
 	liveNode := make([]bool, len(p.Nodes))
-	live := func(v int) bool {
-		switch {
-		case v == refIn:
-			return true
-		case v >= 0:
-			return liveApp[v]
-		}
-		return liveNode[nodeOfRef(v)]
-	}
+	live := func(v int) bool { return refValue(v, true, liveApp, liveNode) }
 	// Applications are numbered in evaluation order, so one pass per node
 	// settles forward liveness.
 	next := 0
