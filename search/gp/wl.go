@@ -285,16 +285,18 @@ type dict struct {
 	sorted []int32
 
 	// lookup scratch
-	ccur, cnxt, csorted []uint64
-	segs                []sparse
-	sq                  []float64
-	count               counter
-	at                  []int32 // align scratch
-	same, snxt, succOK  []bool
-	alignP, alignQ      int // align's common prefix and suffix
-	tally               tally
-	dids                []int32 // lookupWLDelta's results
-	dvals, dsq          []float64
+	csorted        []uint64
+	segs           []sparse
+	sq             []float64
+	count          counter
+	gcsr, bcsr     csrScratch // plain graphs' successor lists
+	at, dist, bad  []int32    // align's results and scratch
+	changed        []int32
+	byDist, fill   []int
+	alignP, alignQ int // align's common prefix and suffix
+	tally          tally
+	dids           []int32 // lookupWLDelta's results
+	dvals, dsq     []float64
 }
 
 func newDict() *dict {
@@ -420,41 +422,42 @@ func (d *dict) code0(l string) uint64 {
 // returns them, for lookupWLDelta to compute similar graphs from.
 func (d *dict) lookupWLCodes(g *Graph, h int, codes []uint64) ([]sparse, []float64, []uint64) {
 	n := g.size()
-	d.ccur = slices.Grow(d.ccur[:0], n)[:n]
-	d.cnxt = slices.Grow(d.cnxt[:0], n)[:n]
+	at := len(codes)
+	codes = reserve(codes, (h+1)*n)[:at+(h+1)*n]
+	out := codes[at:]
+	c0 := out[:n]
 	for i := range n {
-		d.ccur[i] = d.code0(g.label(i))
+		c0[i] = d.code0(g.label(i))
 	}
-	codes = append(reserve(codes, (h+1)*n), d.ccur...)
 	if len(d.segs) < h+1 {
 		d.segs = append(d.segs, make([]sparse, h+1-len(d.segs))...)
 		d.sq = append(d.sq, make([]float64, h+1-len(d.sq))...)
 	}
 	segs, sq := d.segs[:h+1], d.sq[:h+1]
-	segs[0], sq[0] = d.codeHistogram(segs[0])
+	segs[0], sq[0] = d.codeHistogram(c0, segs[0])
+	off, adj := d.csr(g, &d.gcsr)
 	for t := 1; t <= h; t++ {
 		var tab *table
 		if t < len(d.tabs) {
 			tab = d.tabs[t]
 		}
+		prev, cur := out[(t-1)*n:t*n], out[t*n:(t+1)*n]
 		for i := range n {
-			d.cnxt[i] = d.refine(g, i, t, tab)
+			cur[i] = d.refine(prev[i], adj[off[i]:off[i+1]], prev, t, tab)
 		}
-		d.ccur, d.cnxt = d.cnxt, d.ccur
-		codes = append(codes, d.ccur...)
-		segs[t], sq[t] = d.codeHistogram(segs[t])
+		segs[t], sq[t] = d.codeHistogram(cur, segs[t])
 	}
 	return segs, sq, codes
 }
 
-// refine returns node i's code at iteration t ≥ 1 from the codes d.ccur
-// of iteration t-1 (tab is the dictionary's table of iteration t, or nil).
-func (d *dict) refine(g *Graph, i, t int, tab *table) uint64 {
-	own := d.ccur[i]
+// refine returns the code at iteration t ≥ 1 of a node whose code was own
+// at t-1 and whose successors are succ, given the codes prev of iteration
+// t-1 (tab is the dictionary's table of iteration t, or nil).
+func (d *dict) refine(own uint64, succ []int, prev []uint64, t int, tab *table) uint64 {
 	d.csorted = d.csorted[:0]
 	known := own&unknown == 0 && tab != nil
-	for _, s := range g.succ(i) {
-		c := d.ccur[s]
+	for _, s := range succ {
+		c := prev[s]
 		known = known && c&unknown == 0
 		d.csorted = append(d.csorted, c)
 	}
@@ -475,6 +478,29 @@ func (d *dict) refine(g *Graph, i, t int, tab *table) uint64 {
 	return unknown | x
 }
 
+// csrScratch holds a plain graph's successor lists in compact form.
+type csrScratch struct {
+	off []int32
+	adj []int
+}
+
+// csr returns g's successor lists as offsets and targets (node i's
+// successors are adj[off[i]:off[i+1]]): the compact form's own arrays, or
+// for a plain graph, arrays made in sc.
+func (d *dict) csr(g *Graph, sc *csrScratch) ([]int32, []int) {
+	if g.names != nil {
+		return g.off, g.adj
+	}
+	n := g.size()
+	sc.off = append(sc.off[:0], 0)
+	sc.adj = sc.adj[:0]
+	for i := range n {
+		sc.adj = append(sc.adj, g.succ(i)...)
+		sc.off = append(sc.off, int32(len(sc.adj)))
+	}
+	return sc.off, sc.adj
+}
+
 // lookupWLDelta is lookupWLCodes for a graph g reusing the codes of a
 // similar graph, base (its codes bcodes and squared norms bsq per
 // iteration, which lookupWLCodes or lookupWLDelta computed earlier at
@@ -485,99 +511,77 @@ func (d *dict) refine(g *Graph, i, t int, tab *table) uint64 {
 // common prefix and suffix of labels (the acquisition optimiser's children
 // differ from their parent in one place); a node takes its base node's
 // code at iteration t when its neighbourhood of t hops is the base node's,
-// and only the other nodes are refined and counted: the rest are only
-// scanned for the labels whose count changed (for the norms). ok is false
-// when the base's codes do not fit (the caller then computes g in full).
-// The results live until the next lookup; g's codes are appended to
-// codes.
+// and only the other nodes are refined and counted: the rest are copied
+// in bulk and only scanned for the labels whose count changed (for the
+// norms). ok is false when the base's codes do not fit (the caller then
+// computes g in full). The results live until the next lookup; g's codes
+// are appended to codes.
 func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq []float64, codes []uint64) (ids []int32, vals, sq []float64, _ []uint64, ok bool) {
 	n, nb := g.size(), base.size()
 	if len(bcodes) != (h+1)*nb || len(bsq) != h+1 {
 		return nil, nil, nil, codes, false
 	}
-	d.ccur = slices.Grow(d.ccur[:0], n)[:n]
-	d.cnxt = slices.Grow(d.cnxt[:0], n)[:n]
-	at, same := d.align(g, base)
+	off, adj := d.csr(g, &d.gcsr)
+	dist := d.align(g, base, off, adj, h)
 	p, q := d.alignP, d.alignQ // g's [p, n-q) and base's [p, nb-q) are unaligned
-	for i := range n {
-		if same[i] {
-			d.ccur[i] = bcodes[at[i]]
-			continue
-		}
-		d.ccur[i] = d.code0(g.label(i))
+	at := len(codes)
+	codes = reserve(codes, (h+1)*n)[:at+(h+1)*n]
+	out := codes[at:]
+	c0 := out[:n]
+	copy(c0[:p], bcodes[:p])
+	copy(c0[n-q:], bcodes[nb-q:nb])
+	for i := p; i < n-q; i++ {
+		c0[i] = d.code0(g.label(i))
 	}
-	codes = append(reserve(codes, (h+1)*n), d.ccur...)
 	d.dsq = slices.Grow(d.dsq[:0], h+1)[:h+1]
 	sq = d.dsq
 	d.dids, d.dvals = d.dids[:0], d.dvals[:0]
 	tl := &d.tally
 	tl.reset(n - p - q + nb - p - q)
-	for i := p; i < n-q; i++ {
-		tl.add(d.ccur[i], 1)
+	for _, c := range c0[p : n-q] {
+		tl.add(c, 1)
 	}
 	for _, c := range bcodes[p : nb-q] {
 		tl.add(c, -1)
 	}
-	sq[0] = bsq[0] + d.settle(same)
+	sq[0] = bsq[0] + d.settle(c0, dist, 0)
+	changed := d.changed // the nodes refined so far, by distance
 	for t := 1; t <= h; t++ {
 		var tab *table
 		if t < len(d.tabs) {
 			tab = d.tabs[t]
 		}
-		// A node keeps its base node's code when it and its successors
-		// did at t-1 and its successors are the base node's (d.succOK).
-		d.snxt = slices.Grow(d.snxt[:0], n)[:n]
-		adds := nb - p - q // codes the tally counts, at most
-		for i := range n {
-			ok := same[i] && d.succOK[i]
-			if ok {
-				for _, s := range g.succ(i) {
-					if !same[s] {
-						ok = false
-						break
-					}
-				}
-			}
-			d.snxt[i] = ok
-			if !ok {
-				adds++
-				if at[i] >= 0 {
-					adds++
-				}
-			}
-		}
-		copy(same, d.snxt)
+		// The nodes within t hops of a difference (dist ≤ t) are
+		// refined, the others keep their base node's code.
+		prev, cur := out[(t-1)*n:t*n], out[t*n:(t+1)*n]
 		bt := bcodes[t*nb : t*nb+nb]
-		tl.reset(adds)
-		for i := range n {
-			if same[i] {
-				d.cnxt[i] = bt[at[i]]
-				continue
-			}
-			c := d.refine(g, i, t, tab)
-			d.cnxt[i] = c
+		copy(cur[:p], bt[:p])
+		copy(cur[n-q:], bt[nb-q:])
+		refine := changed[:d.byDist[t]]
+		tl.reset(len(refine) + nb)
+		for _, i := range refine {
+			c := d.refine(prev[i], adj[off[i]:off[i+1]], prev, t, tab)
+			cur[i] = c
 			tl.add(c, 1)
-			if at[i] >= 0 {
-				tl.add(bt[at[i]], -1)
+			if a := d.at[i]; a >= 0 {
+				tl.add(bt[a], -1)
 			}
 		}
 		for _, c := range bt[p : nb-q] {
 			tl.add(c, -1)
 		}
-		d.ccur, d.cnxt = d.cnxt, d.ccur
-		codes = append(codes, d.ccur...)
-		sq[t] = bsq[t] + d.settle(same)
+		sq[t] = bsq[t] + d.settle(cur, dist, t)
 	}
 	return d.dids, d.dvals, sq, codes, true
 }
 
-// settle ends an iteration of lookupWLDelta: for the codes whose count
+// settle ends an iteration t of lookupWLDelta: for the codes whose count
 // changed (the tally of g's changed nodes' codes minus their base nodes'),
-// it counts them among the unchanged nodes (same, codes d.ccur), appends
-// the known ones to d.dids and d.dvals, and returns the change of the
-// squared norm, Σ (s+a)² − (s+r)² = (a−r)(2s+a+r) over codes with s
+// it counts them among the unchanged nodes (dist[i] > t, codes cur),
+// appends the known ones to d.dids and d.dvals, and returns the change of
+// the squared norm, Σ (s+a)² − (s+r)² = (a−r)(2s+a+r) over codes with s
 // unchanged, a added and r removed occurrences.
-func (d *dict) settle(same []bool) float64 {
+func (d *dict) settle(cur []uint64, dist []int32, t int) float64 {
 	tl := &d.tally
 	// Keep the codes whose count changed; filter them by a 1024-bit
 	// Bloom filter so that most unchanged nodes cost a bit test.
@@ -594,12 +598,10 @@ func (d *dict) settle(same []bool) float64 {
 	if len(live) == 0 {
 		return 0
 	}
-	for i, x := range d.ccur {
-		if !same[i] {
-			continue
-		}
+	t32 := int32(t)
+	for i, x := range cur {
 		b := (x * 0x9e3779b97f4a7c15) >> 54
-		if filter[b>>6]&(1<<(b&63)) != 0 {
+		if filter[b>>6]&(1<<(b&63)) != 0 && dist[i] > t32 {
 			tl.countSame(x)
 		}
 	}
@@ -659,56 +661,142 @@ func (c *tally) countSame(code uint64) {
 }
 
 // align maps the nodes of g to those of base by their longest common
-// prefix and suffix of labels: at[i] is node i's base node or -1, same[i]
-// whether it has one (at iteration 0 its code is then the base node's).
-// It sets d.succOK[i]: node i's successors are, through the map, exactly
-// its base node's.
-func (d *dict) align(g, base *Graph) ([]int32, []bool) {
+// prefix and suffix of labels (d.alignP and d.alignQ; d.at[i] is node i's
+// base node or -1) and returns each node's distance to a difference,
+// capped at h+1: 0 for a node without a base node, at most 1 for one whose
+// successors are not, through the map, its base node's, else one more
+// than its nearest successor's. A node's code at iteration t is its base
+// node's exactly when its distance exceeds t. d.changed lists the nodes
+// of distance ≤ h by distance, d.byDist[t] counting those ≤ t. off and
+// adj are g's successor lists.
+func (d *dict) align(g, base *Graph, off []int32, adj []int, h int) []int32 {
 	n, nb := g.size(), base.size()
-	p := 0
-	for p < n && p < nb && g.sameLabel(p, base, p) {
-		p++
-	}
-	q := 0
-	for q < n-p && q < nb-p && g.sameLabel(n-1-q, base, nb-1-q) {
-		q++
+	p, q := 0, 0
+	if len(g.names) > 0 && len(base.names) > 0 && &g.names[0] == &base.names[0] {
+		gc, bc := g.codes, base.codes
+		for p < n && p < nb && gc[p] == bc[p] {
+			p++
+		}
+		for q < n-p && q < nb-p && gc[n-1-q] == bc[nb-1-q] {
+			q++
+		}
+	} else {
+		for p < n && p < nb && g.sameLabel(p, base, p) {
+			p++
+		}
+		for q < n-p && q < nb-p && g.sameLabel(n-1-q, base, nb-1-q) {
+			q++
+		}
 	}
 	d.alignP, d.alignQ = p, q
 	d.at = slices.Grow(d.at[:0], n)[:n]
-	d.same = slices.Grow(d.same[:0], n)[:n]
-	d.succOK = slices.Grow(d.succOK[:0], n)[:n]
-	for i := range n {
-		switch {
-		case i < p:
-			d.at[i] = int32(i)
-		case i >= n-q:
-			d.at[i] = int32(i - n + nb)
-		default:
-			d.at[i] = -1
-		}
-		d.same[i] = d.at[i] >= 0
+	at := d.at
+	for i := range p {
+		at[i] = int32(i)
 	}
-	for i := range n {
-		ok := d.at[i] >= 0
-		if ok {
-			gs, bs := g.succ(i), base.succ(int(d.at[i]))
-			ok = len(gs) == len(bs)
-			for k := 0; ok && k < len(gs); k++ {
-				ok = d.at[gs[k]] == int32(bs[k])
+	for i := p; i < n-q; i++ {
+		at[i] = -1
+	}
+	for i := n - q; i < n; i++ {
+		at[i] = int32(i - n + nb)
+	}
+	boff, badj := d.csr(base, &d.bcsr)
+	d.dist = slices.Grow(d.dist[:0], n)[:n]
+	dist := d.dist
+	far := int32(h + 1)
+	// One pass from the last node to the first finds the distances when
+	// every edge leads to a later node (the kernel graphs' order); other
+	// graphs take further passes until nothing changes (at most h+2).
+	bad := d.bad[:0]
+	forward := true
+	for i := n - 1; i >= 0; i-- {
+		a := at[i]
+		if a < 0 {
+			dist[i] = 0
+			continue
+		}
+		gs, bs := adj[off[i]:off[i+1]], badj[boff[a]:boff[a+1]]
+		ok := len(gs) == len(bs)
+		m := far
+		for k, s := range gs {
+			if s <= i {
+				forward = false
+				m = 0 // settled by the passes below
+				ok = ok && at[s] == int32(bs[k])
+				continue
+			}
+			ok = ok && at[s] == int32(bs[k])
+			m = min(m, dist[s]+1)
+		}
+		if !ok {
+			m = min(m, 1)
+			bad = append(bad, int32(i))
+		}
+		dist[i] = m
+	}
+	d.bad = bad
+	if !forward {
+		// Start from the exact bounds: 0 unaligned, 1 bad, else far, and
+		// relax until stable.
+		for i := range n {
+			if at[i] >= 0 {
+				dist[i] = far
 			}
 		}
-		d.succOK[i] = ok
+		for _, i := range bad {
+			dist[i] = min(dist[i], 1)
+		}
+		for changed := true; changed; {
+			changed = false
+			for i := n - 1; i >= 0; i-- {
+				m := dist[i]
+				for _, s := range adj[off[i]:off[i+1]] {
+					m = min(m, dist[s]+1)
+				}
+				if m < dist[i] {
+					dist[i], changed = m, true
+				}
+			}
+		}
 	}
-	return d.at, d.same
+	for i := range dist {
+		dist[i] = min(dist[i], far)
+	}
+	// Nodes by distance (a counting sort).
+	d.byDist = slices.Grow(d.byDist[:0], h+2)[:h+2]
+	clear(d.byDist)
+	for _, v := range dist {
+		if v <= int32(h) {
+			d.byDist[v+1]++
+		}
+	}
+	for t := 1; t <= h+1; t++ {
+		d.byDist[t] += d.byDist[t-1]
+	}
+	d.changed = slices.Grow(d.changed[:0], n)[:d.byDist[h+1]]
+	fill := slices.Grow(d.fill[:0], h+1)[:h+1]
+	copy(fill, d.byDist[:h+1])
+	d.fill = fill
+	for i, v := range dist {
+		if v <= int32(h) {
+			d.changed[fill[v]] = int32(i)
+			fill[v]++
+		}
+	}
+	// byDist[t] now counts the nodes of distance < t: shift so that
+	// byDist[t] counts those ≤ t.
+	copy(d.byDist, d.byDist[1:])
+	d.byDist = d.byDist[:h+1]
+	return dist
 }
 
 // codeHistogram returns the histogram of the known codes of d.ccur, in
 // first-seen order (appending to into's slices), and the squared norm of
 // the histogram of all codes.
-func (d *dict) codeHistogram(into sparse) (sparse, float64) {
+func (d *dict) codeHistogram(codes []uint64, into sparse) (sparse, float64) {
 	c := &d.count
-	c.reset(len(d.ccur))
-	for _, x := range d.ccur {
+	c.reset(len(codes))
+	for _, x := range codes {
 		c.add(x)
 	}
 	s := sparse{ids: into.ids[:0], vals: into.vals[:0]}
