@@ -12,9 +12,10 @@ import (
 
 func TestTableCollisions(t *testing.T) {
 	tab := newTable()
-	// Three keys forced onto one hash.
-	keys := [][]int32{{1, 2}, {3}, {4, 5, 6}, {7}}
-	hs := []uint64{43, 43, 43, 5}
+	// Four keys forced onto one hash; keys short enough to be kept in
+	// the entry and longer ones kept in the arena.
+	keys := [][]int32{{1, 2}, {3}, {4, 5, 6}, {7}, {1, 2, 3, 4, 5}, {1, 2, 3, 4, 6}, {1, 2, 3, 4}}
+	hs := []uint64{43, 43, 43, 5, 43, 77, 78}
 	for i, k := range keys {
 		if _, ok := tab.get(k, hs[i]); ok {
 			t.Fatalf("key %v found before it was put", k)
@@ -30,12 +31,13 @@ func TestTableCollisions(t *testing.T) {
 		t.Error("unknown key found")
 	}
 	// Growth keeps every entry.
+	long := func(i int) []int32 { return []int32{int32(i), 1, 2, 3, 4, 5}[:2+i%5] }
 	for i := range 1000 {
-		k := []int32{int32(i), 1}
+		k := long(i)
 		tab.put(k, hashKey(k), int32(i))
 	}
 	for i := range 1000 {
-		k := []int32{int32(i), 1}
+		k := long(i)
 		if v, ok := tab.get(k, hashKey(k)); !ok || v != int32(i) {
 			t.Fatalf("table lost %d", i)
 		}

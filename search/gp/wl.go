@@ -89,9 +89,10 @@ func histogram(xs []int32, into sparse) sparse {
 
 // table maps keys (sequences of ids) to ids: an open-addressing hash
 // table (linear probing) of entries holding the key's 64-bit hash, its id
-// and where its ids are kept (to check a hit), with an exact map for keys
-// whose hash collides with another key's. A hit costs about two cache
-// lines, less than a map with string keys, and the table is still exact.
+// and the key (to check a hit: short keys in the entry, longer ones in an
+// arena), with an exact map for keys whose hash collides with another
+// key's. A hit costs one or two cache lines, less than a map with string
+// keys, and the table is still exact.
 type table struct {
 	slots []entry // power-of-two length; h == 0 marks a free slot
 	n     int
@@ -104,9 +105,24 @@ type table struct {
 }
 
 type entry struct {
-	h       uint64
-	id      int32
-	off, ln int32 // the key is arena[off:off+ln]
+	h  uint64
+	id int32
+	ln int32 // the key's length
+	// The key itself when it has at most inlineKey elements (most WL
+	// keys: a label and up to three successors' labels), which spares a
+	// lookup a cache miss in the arena; else k[0] is its offset in the
+	// arena.
+	k [inlineKey]int32
+}
+
+const inlineKey = 4
+
+// key returns e's key.
+func (t *table) key(e *entry) []int32 {
+	if e.ln <= inlineKey {
+		return e.k[:e.ln]
+	}
+	return t.arena[e.k[0] : e.k[0]+e.ln]
 }
 
 func newTable() *table { return &table{} }
@@ -149,7 +165,7 @@ func (t *table) get(key []int32, h uint64) (int32, bool) {
 	if e.h == 0 {
 		return 0, false
 	}
-	if slices.Equal(t.arena[e.off:e.off+e.ln], key) {
+	if slices.Equal(t.key(e), key) {
 		return e.id, true
 	}
 	if t.coll == nil {
@@ -181,9 +197,14 @@ func (t *table) put(key []int32, h uint64, id int32) {
 			}
 		}
 	}
-	off := int32(len(t.arena))
-	t.arena = append(t.arena, key...)
-	t.slots[t.find(h)] = entry{h: h, id: id, off: off, ln: int32(len(key))}
+	e := entry{h: h, id: id, ln: int32(len(key))}
+	if len(key) <= inlineKey {
+		copy(e.k[:], key)
+	} else {
+		e.k[0] = int32(len(t.arena))
+		t.arena = append(t.arena, key...)
+	}
+	t.slots[t.find(h)] = e
 	t.mark(h)
 	t.n++
 }
@@ -522,7 +543,7 @@ func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq 
 		return nil, nil, nil, codes, false
 	}
 	off, adj := d.csr(g, &d.gcsr)
-	dist := d.align(g, base, off, adj, h)
+	d.align(g, base, off, adj, h)
 	p, q := d.alignP, d.alignQ // g's [p, n-q) and base's [p, nb-q) are unaligned
 	at := len(codes)
 	codes = reserve(codes, (h+1)*n)[:at+(h+1)*n]
@@ -544,7 +565,7 @@ func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq 
 	for _, c := range bcodes[p : nb-q] {
 		tl.add(c, -1)
 	}
-	sq[0] = bsq[0] + d.settle(c0, dist, 0)
+	sq[0] = bsq[0] + d.settle(c0)
 	changed := d.changed // the nodes refined so far, by distance
 	for t := 1; t <= h; t++ {
 		var tab *table
@@ -570,18 +591,18 @@ func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq 
 		for _, c := range bt[p : nb-q] {
 			tl.add(c, -1)
 		}
-		sq[t] = bsq[t] + d.settle(cur, dist, t)
+		sq[t] = bsq[t] + d.settle(cur)
 	}
 	return d.dids, d.dvals, sq, codes, true
 }
 
-// settle ends an iteration t of lookupWLDelta: for the codes whose count
-// changed (the tally of g's changed nodes' codes minus their base nodes'),
-// it counts them among the unchanged nodes (dist[i] > t, codes cur),
-// appends the known ones to d.dids and d.dvals, and returns the change of
-// the squared norm, Σ (s+a)² − (s+r)² = (a−r)(2s+a+r) over codes with s
+// settle ends an iteration of lookupWLDelta, whose codes are cur: for the
+// codes whose count changed (the tally of g's changed nodes' codes minus
+// their base nodes'), it counts them among the unchanged nodes, appends
+// the known ones to d.dids and d.dvals, and returns the change of the
+// squared norm, Σ (s+a)² − (s+r)² = (a−r)(2s+a+r) over codes with s
 // unchanged, a added and r removed occurrences.
-func (d *dict) settle(cur []uint64, dist []int32, t int) float64 {
+func (d *dict) settle(cur []uint64) float64 {
 	tl := &d.tally
 	// Keep the codes whose count changed; filter them by a 1024-bit
 	// Bloom filter so that most unchanged nodes cost a bit test.
@@ -598,16 +619,18 @@ func (d *dict) settle(cur []uint64, dist []int32, t int) float64 {
 	if len(live) == 0 {
 		return 0
 	}
-	t32 := int32(t)
-	for i, x := range cur {
+	// Count them among all nodes: the changed nodes' codes are the added
+	// ones, subtracted below.
+	for _, x := range cur {
 		b := (x * 0x9e3779b97f4a7c15) >> 54
-		if filter[b>>6]&(1<<(b&63)) != 0 && dist[i] > t32 {
+		if filter[b>>6]&(1<<(b&63)) != 0 {
 			tl.countSame(x)
 		}
 	}
 	dsq := int64(0)
 	for _, k := range live {
-		net, sum, s := int64(tl.net[k]), int64(tl.sum[k]), int64(tl.same[k])
+		net, sum := int64(tl.net[k]), int64(tl.sum[k])
+		s := int64(tl.same[k]) - (sum+net)/2
 		dsq += net * (2*s + sum)
 		if x := tl.keys[k]; x&unknown == 0 {
 			d.dids = append(d.dids, int32(x))
