@@ -288,12 +288,35 @@ type rowCache struct {
 	nc         []float64 // entry e's feature norm
 	buf        []byte    // key scratch
 	// Entry e's squared feature norm per iteration 0..h, sqs[e*(h+1):],
-	// and WL codes per node and iteration (lookupWLCodes), from coff[e]
-	// to coff[e+1] (entries are filled in order): a candidate whose base
-	// has an entry is computed from them (lookupWLDelta).
+	// and WL codes per node and iteration (lookupWLCodes), codes[e]: a
+	// candidate whose base has an entry is computed from them
+	// (lookupWLDelta).
 	sqs   []float64
-	coff  []int32
-	codes []uint64
+	codes [][]uint64
+	// The codes live in chunks, reused when the cache is emptied: ten
+	// thousand candidates' codes per proposal would otherwise be copied
+	// as one array grows, and left to the garbage collector.
+	chunks   [][]uint64
+	ci, used int // the chunk being filled and its used length
+}
+
+// codeChunk is the length of a chunk of codes (512 KiB).
+const codeChunk = 1 << 16
+
+// take returns room for k codes (a slice of length 0 and capacity k).
+func (rc *rowCache) take(k int) []uint64 {
+	for rc.ci < len(rc.chunks) {
+		if c := rc.chunks[rc.ci]; rc.used+k <= len(c) {
+			s := c[rc.used : rc.used : rc.used+k]
+			rc.used += k
+			return s
+		}
+		rc.ci, rc.used = rc.ci+1, 0
+	}
+	c := make([]uint64, max(codeChunk, k))
+	rc.chunks = append(rc.chunks, c)
+	rc.used = k
+	return c[:0:k]
 }
 
 // rowCacheFloats caps the floats a slot's row cache holds.
@@ -333,8 +356,9 @@ func (rc *rowCache) reset(version, h, n int) {
 	rc.rows = rc.rows[:0]
 	rc.nc = rc.nc[:0]
 	rc.sqs = rc.sqs[:0]
-	rc.coff = append(rc.coff[:0], 0)
+	clear(rc.codes)
 	rc.codes = rc.codes[:0]
+	rc.ci, rc.used = 0, 0
 }
 
 func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
@@ -390,11 +414,10 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 			row := raw[k*n : k*n+n : k*n+n]
 			g := cands[c].graph(s.gi)
 			if eb := s.baseEntry(cands[c].base, first+k); eb >= 0 {
-				bg, bcodes := cands[c].base.graph(s.gi), rc.codes[rc.coff[eb]:rc.coff[eb+1]]
-				ids, vals, sq, codes, ok := s.dict.lookupWLDelta(g, s.cur, bg, bcodes, rc.sqs[eb*hp:eb*hp+hp], rc.codes)
+				bg := cands[c].base.graph(s.gi)
+				ids, vals, sq, codes, ok := s.dict.lookupWLDelta(g, s.cur, bg, rc.codes[eb], rc.sqs[eb*hp:eb*hp+hp], rc.take(hp*g.size()))
 				if ok {
-					rc.codes = codes
-					rc.coff = append(rc.coff, int32(len(rc.codes)))
+					rc.codes = append(rc.codes, codes)
 					s.keep(first+k, sq)
 					// The base's row plus the differences of the counts:
 					// exact, as the full sum (small integers).
@@ -417,9 +440,8 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 					continue
 				}
 			}
-			segs, sq, codes := s.dict.lookupWLCodes(g, s.cur, rc.codes)
-			rc.codes = codes
-			rc.coff = append(rc.coff, int32(len(rc.codes)))
+			segs, sq, codes := s.dict.lookupWLCodes(g, s.cur, rc.take(hp*g.size()))
+			rc.codes = append(rc.codes, codes)
 			s.keep(first+k, sq)
 			for _, seg := range segs {
 				for j, id := range seg.ids {
@@ -494,14 +516,14 @@ func (s *wlSlot) compact(cands []Arch, limit int) {
 		}
 		rc.buf = graphKey(rc.buf[:0], cands[c].base.graph(s.gi))
 		e, ok := rc.idx[string(rc.buf)]
-		if !ok || seen[e] || int(e)+1 >= len(rc.coff) {
+		if !ok || seen[e] || int(e) >= len(rc.codes) {
 			continue
 		}
 		seen[e] = true
 		hp := rc.h + 1
 		keep = append(keep, kept{key: string(rc.buf), row: slices.Clone(rc.rows[int(e)*rc.n : int(e+1)*rc.n]),
 			sqs: slices.Clone(rc.sqs[int(e)*hp : int(e+1)*hp]), nc: rc.nc[e],
-			codes: slices.Clone(rc.codes[rc.coff[e]:rc.coff[e+1]])})
+			codes: slices.Clone(rc.codes[e])})
 	}
 	rc.reset(rc.version, rc.h, rc.n)
 	for _, k := range keep {
@@ -509,8 +531,7 @@ func (s *wlSlot) compact(cands []Arch, limit int) {
 		rc.nc = append(rc.nc, k.nc)
 		rc.rows = append(rc.rows, k.row...)
 		rc.sqs = append(rc.sqs, k.sqs...)
-		rc.codes = append(rc.codes, k.codes...)
-		rc.coff = append(rc.coff, int32(len(rc.codes)))
+		rc.codes = append(rc.codes, append(rc.take(len(k.codes)), k.codes...))
 	}
 }
 
