@@ -84,11 +84,20 @@ type wlSlot struct {
 	dver, dh int
 	dense    []float64
 	dcols    []int32 // label id of every column
-	colOf    []int32 // column of every label id, or -1
+	// Per label id, its dense column (or -1) and its postings in
+	// sparse[lo:hi]: the inverted index in one array, so that cross finds
+	// a label's column and postings with one cache miss and reads the
+	// postings of all labels from one place.
+	lab    []labelIndex
+	sparse []posting
 
 	phi, inv  []float64 // cross scratch
 	ent, miss []int32
 	cache     rowCache
+}
+
+type labelIndex struct {
+	col, lo, hi int32
 }
 
 // denseFraction is the share of observations a label must occur in to
@@ -206,15 +215,19 @@ func (s *wlSlot) prepareDense() {
 	}
 	s.dver, s.dh = s.version, s.cur
 	n := len(s.obs)
-	s.colOf = slices.Grow(s.colOf[:0], len(s.post))[:len(s.post)]
+	s.lab = slices.Grow(s.lab[:0], len(s.post))[:len(s.post)]
 	s.dcols = s.dcols[:0]
+	s.sparse = s.sparse[:0]
 	minDF := max(int(math.Ceil(denseFraction*float64(n))), 2)
 	for id, p := range s.post {
-		s.colOf[id] = -1
 		if len(p) >= minDF && int(s.dict.iter[id]) <= s.cur {
-			s.colOf[id] = int32(len(s.dcols))
+			s.lab[id] = labelIndex{col: int32(len(s.dcols))}
 			s.dcols = append(s.dcols, int32(id))
+			continue
 		}
+		lo := int32(len(s.sparse))
+		s.sparse = append(s.sparse, p...)
+		s.lab[id] = labelIndex{col: -1, lo: lo, hi: int32(len(s.sparse))}
 	}
 	f := len(s.dcols)
 	s.dense = grow(s.dense, f*n)
@@ -423,15 +436,16 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 					// exact, as the full sum (small integers).
 					copy(row, rc.rows[eb*n:eb*n+n])
 					for j, id := range ids {
-						if int(id) >= len(s.post) {
+						if int(id) >= len(s.lab) {
 							continue
 						}
 						d := vals[j]
-						if col := s.colOf[id]; col >= 0 {
-							floats.AddScaled(row, d, s.dense[int(col)*n:int(col)*n+n])
+						li := s.lab[id]
+						if li.col >= 0 {
+							floats.AddScaled(row, d, s.dense[int(li.col)*n:int(li.col)*n+n])
 							continue
 						}
-						for _, p := range s.post[id] {
+						for _, p := range s.sparse[li.lo:li.hi] {
 							if int(p.obs) < len(row) {
 								row[p.obs] += d * float64(p.cnt)
 							}
@@ -445,15 +459,16 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 			s.keep(first+k, sq)
 			for _, seg := range segs {
 				for j, id := range seg.ids {
-					if int(id) >= len(s.post) {
+					if int(id) >= len(s.lab) {
 						continue
 					}
 					v := seg.vals[j]
-					if col := s.colOf[id]; col >= 0 {
-						phi[k*f+int(col)] += v
+					li := s.lab[id]
+					if li.col >= 0 {
+						phi[k*f+int(li.col)] += v
 						continue
 					}
-					for _, p := range s.post[id] {
+					for _, p := range s.sparse[li.lo:li.hi] {
 						if int(p.obs) < len(row) {
 							row[p.obs] += v * float64(p.cnt)
 						}
