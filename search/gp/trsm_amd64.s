@@ -225,3 +225,509 @@ avxtail:
 avxdone:
 	VZEROUPPER
 	RET
+
+// func fused4x4SSE2(n int, a *float64, lda int, b0 *float64, ldb int, c *[16]float64)
+//
+// Four k-steps per sweep need sixteen coefficients besides the four rows
+// of A and two scratch registers, more than the sixteen X registers: steps
+// 0 and 1 stay in X4..X11, steps 2 and 3 are copied (in both lanes) to the
+// frame and loaded into the scratch register before each multiply, as
+// SSE2 arithmetic cannot take an unaligned memory operand.
+TEXT ·fused4x4SSE2(SB), NOSPLIT, $128-48
+	MOVQ n+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R9
+	MOVQ b0+24(FP), R8
+	MOVQ ldb+32(FP), R10
+	MOVQ c+40(FP), AX
+	SHLQ $3, R9
+	SHLQ $3, R10
+	LEAQ (SI)(R9*1), DI
+	LEAQ (DI)(R9*1), R11
+	LEAQ (R11)(R9*1), R12
+	LEAQ (R8)(R10*1), R13
+	LEAQ (R13)(R10*1), BX
+	LEAQ (BX)(R10*1), R10
+
+	// X4..X7 = c[0..3] (step 0), X8..X11 = c[4..7] (step 1), in both
+	// lanes; 0..63(SP) = c[8..11] (step 2), 64..127(SP) = c[12..15]
+	// (step 3).
+	MOVSD    0(AX), X4
+	UNPCKLPD X4, X4
+	MOVSD    8(AX), X5
+	UNPCKLPD X5, X5
+	MOVSD    16(AX), X6
+	UNPCKLPD X6, X6
+	MOVSD    24(AX), X7
+	UNPCKLPD X7, X7
+	MOVSD    32(AX), X8
+	UNPCKLPD X8, X8
+	MOVSD    40(AX), X9
+	UNPCKLPD X9, X9
+	MOVSD    48(AX), X10
+	UNPCKLPD X10, X10
+	MOVSD    56(AX), X11
+	UNPCKLPD X11, X11
+	MOVSD    64(AX), X12
+	UNPCKLPD X12, X12
+	MOVUPD   X12, 0(SP)
+	MOVSD    72(AX), X12
+	UNPCKLPD X12, X12
+	MOVUPD   X12, 16(SP)
+	MOVSD    80(AX), X12
+	UNPCKLPD X12, X12
+	MOVUPD   X12, 32(SP)
+	MOVSD    88(AX), X12
+	UNPCKLPD X12, X12
+	MOVUPD   X12, 48(SP)
+	MOVSD    96(AX), X12
+	UNPCKLPD X12, X12
+	MOVUPD   X12, 64(SP)
+	MOVSD    104(AX), X12
+	UNPCKLPD X12, X12
+	MOVUPD   X12, 80(SP)
+	MOVSD    112(AX), X12
+	UNPCKLPD X12, X12
+	MOVUPD   X12, 96(SP)
+	MOVSD    120(AX), X12
+	UNPCKLPD X12, X12
+	MOVUPD   X12, 112(SP)
+
+	MOVQ CX, R9
+	ANDQ $-2, R9
+	XORQ DX, DX
+	CMPQ DX, R9
+	JGE  tail4
+
+loop4:
+	MOVUPD (SI)(DX*8), X0
+	MOVUPD (DI)(DX*8), X1
+	MOVUPD (R11)(DX*8), X2
+	MOVUPD (R12)(DX*8), X3
+
+	// Row 0: ((((b + c0·a0) + c4·a1) + c8·a2) + c12·a3).
+	MOVUPD (R8)(DX*8), X12
+	MOVAPD X0, X13
+	MULPD  X4, X13
+	ADDPD  X13, X12
+	MOVAPD X1, X13
+	MULPD  X8, X13
+	ADDPD  X13, X12
+	MOVUPD 0(SP), X13
+	MULPD  X2, X13
+	ADDPD  X13, X12
+	MOVUPD 64(SP), X13
+	MULPD  X3, X13
+	ADDPD  X13, X12
+	MOVUPD X12, (R8)(DX*8)
+
+	MOVUPD (R13)(DX*8), X14
+	MOVAPD X0, X15
+	MULPD  X5, X15
+	ADDPD  X15, X14
+	MOVAPD X1, X15
+	MULPD  X9, X15
+	ADDPD  X15, X14
+	MOVUPD 16(SP), X15
+	MULPD  X2, X15
+	ADDPD  X15, X14
+	MOVUPD 80(SP), X15
+	MULPD  X3, X15
+	ADDPD  X15, X14
+	MOVUPD X14, (R13)(DX*8)
+
+	MOVUPD (BX)(DX*8), X12
+	MOVAPD X0, X13
+	MULPD  X6, X13
+	ADDPD  X13, X12
+	MOVAPD X1, X13
+	MULPD  X10, X13
+	ADDPD  X13, X12
+	MOVUPD 32(SP), X13
+	MULPD  X2, X13
+	ADDPD  X13, X12
+	MOVUPD 96(SP), X13
+	MULPD  X3, X13
+	ADDPD  X13, X12
+	MOVUPD X12, (BX)(DX*8)
+
+	MOVUPD (R10)(DX*8), X14
+	MOVAPD X0, X15
+	MULPD  X7, X15
+	ADDPD  X15, X14
+	MOVAPD X1, X15
+	MULPD  X11, X15
+	ADDPD  X15, X14
+	MOVUPD 48(SP), X15
+	MULPD  X2, X15
+	ADDPD  X15, X14
+	MOVUPD 112(SP), X15
+	MULPD  X3, X15
+	ADDPD  X15, X14
+	MOVUPD X14, (R10)(DX*8)
+
+	ADDQ $2, DX
+	CMPQ DX, R9
+	JLT  loop4
+
+tail4:
+	CMPQ DX, CX
+	JGE  done4
+	MOVSD (SI)(DX*8), X0
+	MOVSD (DI)(DX*8), X1
+	MOVSD (R11)(DX*8), X2
+	MOVSD (R12)(DX*8), X3
+
+	MOVSD  (R8)(DX*8), X12
+	MOVAPD X0, X13
+	MULSD  X4, X13
+	ADDSD  X13, X12
+	MOVAPD X1, X13
+	MULSD  X8, X13
+	ADDSD  X13, X12
+	MOVSD  0(SP), X13
+	MULSD  X2, X13
+	ADDSD  X13, X12
+	MOVSD  64(SP), X13
+	MULSD  X3, X13
+	ADDSD  X13, X12
+	MOVSD  X12, (R8)(DX*8)
+
+	MOVSD  (R13)(DX*8), X12
+	MOVAPD X0, X13
+	MULSD  X5, X13
+	ADDSD  X13, X12
+	MOVAPD X1, X13
+	MULSD  X9, X13
+	ADDSD  X13, X12
+	MOVSD  16(SP), X13
+	MULSD  X2, X13
+	ADDSD  X13, X12
+	MOVSD  80(SP), X13
+	MULSD  X3, X13
+	ADDSD  X13, X12
+	MOVSD  X12, (R13)(DX*8)
+
+	MOVSD  (BX)(DX*8), X12
+	MOVAPD X0, X13
+	MULSD  X6, X13
+	ADDSD  X13, X12
+	MOVAPD X1, X13
+	MULSD  X10, X13
+	ADDSD  X13, X12
+	MOVSD  32(SP), X13
+	MULSD  X2, X13
+	ADDSD  X13, X12
+	MOVSD  96(SP), X13
+	MULSD  X3, X13
+	ADDSD  X13, X12
+	MOVSD  X12, (BX)(DX*8)
+
+	MOVSD  (R10)(DX*8), X12
+	MOVAPD X0, X13
+	MULSD  X7, X13
+	ADDSD  X13, X12
+	MOVAPD X1, X13
+	MULSD  X11, X13
+	ADDSD  X13, X12
+	MOVSD  48(SP), X13
+	MULSD  X2, X13
+	ADDSD  X13, X12
+	MOVSD  112(SP), X13
+	MULSD  X3, X13
+	ADDSD  X13, X12
+	MOVSD  X12, (R10)(DX*8)
+
+	INCQ DX
+	JMP  tail4
+
+done4:
+	RET
+
+// func fused4x4AVX(n int, a *float64, lda int, b0 *float64, ldb int, c *[16]float64)
+//
+// As fused4x4SSE2, four elements at a time: steps 0 and 1 in Y4..Y11,
+// steps 2 and 3 broadcast to the frame and used as memory operands (AVX
+// takes them unaligned), which costs a load each but leaves Y12..Y15 for
+// two rows in flight.
+TEXT ·fused4x4AVX(SB), NOSPLIT, $256-48
+	MOVQ n+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R9
+	MOVQ b0+24(FP), R8
+	MOVQ ldb+32(FP), R10
+	MOVQ c+40(FP), AX
+	SHLQ $3, R9
+	SHLQ $3, R10
+	LEAQ (SI)(R9*1), DI
+	LEAQ (DI)(R9*1), R11
+	LEAQ (R11)(R9*1), R12
+	LEAQ (R8)(R10*1), R13
+	LEAQ (R13)(R10*1), BX
+	LEAQ (BX)(R10*1), R10
+
+	// Y4..Y7 = c[0..3] (step 0), Y8..Y11 = c[4..7] (step 1), in every
+	// lane; 0..127(SP) = c[8..11] (step 2), 128..255(SP) = c[12..15]
+	// (step 3).
+	VBROADCASTSD 0(AX), Y4
+	VBROADCASTSD 8(AX), Y5
+	VBROADCASTSD 16(AX), Y6
+	VBROADCASTSD 24(AX), Y7
+	VBROADCASTSD 32(AX), Y8
+	VBROADCASTSD 40(AX), Y9
+	VBROADCASTSD 48(AX), Y10
+	VBROADCASTSD 56(AX), Y11
+	VBROADCASTSD 64(AX), Y12
+	VMOVUPD      Y12, 0(SP)
+	VBROADCASTSD 72(AX), Y12
+	VMOVUPD      Y12, 32(SP)
+	VBROADCASTSD 80(AX), Y12
+	VMOVUPD      Y12, 64(SP)
+	VBROADCASTSD 88(AX), Y12
+	VMOVUPD      Y12, 96(SP)
+	VBROADCASTSD 96(AX), Y12
+	VMOVUPD      Y12, 128(SP)
+	VBROADCASTSD 104(AX), Y12
+	VMOVUPD      Y12, 160(SP)
+	VBROADCASTSD 112(AX), Y12
+	VMOVUPD      Y12, 192(SP)
+	VBROADCASTSD 120(AX), Y12
+	VMOVUPD      Y12, 224(SP)
+
+	MOVQ CX, R9
+	ANDQ $-4, R9
+	XORQ DX, DX
+	CMPQ DX, R9
+	JGE  avxtail4
+
+avxloop4:
+	VMOVUPD (SI)(DX*8), Y0
+	VMOVUPD (DI)(DX*8), Y1
+	VMOVUPD (R11)(DX*8), Y2
+	VMOVUPD (R12)(DX*8), Y3
+
+	// Row 0: ((((b + c0·a0) + c4·a1) + c8·a2) + c12·a3).
+	VMULPD  Y4, Y0, Y12
+	VADDPD  (R8)(DX*8), Y12, Y12
+	VMULPD  Y8, Y1, Y13
+	VADDPD  Y13, Y12, Y12
+	VMULPD  0(SP), Y2, Y13
+	VADDPD  Y13, Y12, Y12
+	VMULPD  128(SP), Y3, Y13
+	VADDPD  Y13, Y12, Y12
+	VMOVUPD Y12, (R8)(DX*8)
+
+	VMULPD  Y5, Y0, Y14
+	VADDPD  (R13)(DX*8), Y14, Y14
+	VMULPD  Y9, Y1, Y15
+	VADDPD  Y15, Y14, Y14
+	VMULPD  32(SP), Y2, Y15
+	VADDPD  Y15, Y14, Y14
+	VMULPD  160(SP), Y3, Y15
+	VADDPD  Y15, Y14, Y14
+	VMOVUPD Y14, (R13)(DX*8)
+
+	VMULPD  Y6, Y0, Y12
+	VADDPD  (BX)(DX*8), Y12, Y12
+	VMULPD  Y10, Y1, Y13
+	VADDPD  Y13, Y12, Y12
+	VMULPD  64(SP), Y2, Y13
+	VADDPD  Y13, Y12, Y12
+	VMULPD  192(SP), Y3, Y13
+	VADDPD  Y13, Y12, Y12
+	VMOVUPD Y12, (BX)(DX*8)
+
+	VMULPD  Y7, Y0, Y14
+	VADDPD  (R10)(DX*8), Y14, Y14
+	VMULPD  Y11, Y1, Y15
+	VADDPD  Y15, Y14, Y14
+	VMULPD  96(SP), Y2, Y15
+	VADDPD  Y15, Y14, Y14
+	VMULPD  224(SP), Y3, Y15
+	VADDPD  Y15, Y14, Y14
+	VMOVUPD Y14, (R10)(DX*8)
+
+	ADDQ $4, DX
+	CMPQ DX, R9
+	JLT  avxloop4
+
+avxtail4:
+	CMPQ DX, CX
+	JGE  avxdone4
+	VMOVSD (SI)(DX*8), X0
+	VMOVSD (DI)(DX*8), X1
+	VMOVSD (R11)(DX*8), X2
+	VMOVSD (R12)(DX*8), X3
+
+	VMULSD  X4, X0, X12
+	VADDSD  (R8)(DX*8), X12, X12
+	VMULSD  X8, X1, X13
+	VADDSD  X13, X12, X12
+	VMULSD  0(SP), X2, X13
+	VADDSD  X13, X12, X12
+	VMULSD  128(SP), X3, X13
+	VADDSD  X13, X12, X12
+	VMOVSD  X12, (R8)(DX*8)
+
+	VMULSD  X5, X0, X12
+	VADDSD  (R13)(DX*8), X12, X12
+	VMULSD  X9, X1, X13
+	VADDSD  X13, X12, X12
+	VMULSD  32(SP), X2, X13
+	VADDSD  X13, X12, X12
+	VMULSD  160(SP), X3, X13
+	VADDSD  X13, X12, X12
+	VMOVSD  X12, (R13)(DX*8)
+
+	VMULSD  X6, X0, X12
+	VADDSD  (BX)(DX*8), X12, X12
+	VMULSD  X10, X1, X13
+	VADDSD  X13, X12, X12
+	VMULSD  64(SP), X2, X13
+	VADDSD  X13, X12, X12
+	VMULSD  192(SP), X3, X13
+	VADDSD  X13, X12, X12
+	VMOVSD  X12, (BX)(DX*8)
+
+	VMULSD  X7, X0, X12
+	VADDSD  (R10)(DX*8), X12, X12
+	VMULSD  X11, X1, X13
+	VADDSD  X13, X12, X12
+	VMULSD  96(SP), X2, X13
+	VADDSD  X13, X12, X12
+	VMULSD  224(SP), X3, X13
+	VADDSD  X13, X12, X12
+	VMOVSD  X12, (R10)(DX*8)
+
+	INCQ DX
+	JMP  avxtail4
+
+avxdone4:
+	VZEROUPPER
+	RET
+
+DATA signbit<>+0(SB)/8, $0x8000000000000000
+GLOBL signbit<>(SB), RODATA|NOPTR, $8
+
+// func triangle4AVX(a *float64, lda int, b0 *float64, ldb int, c *[16]float64) (steps int)
+//
+// The 4×4 block of B is transposed so that one register holds a column
+// of the four rows: the four divisions of a step are one VDIVPD, and the
+// chain of dependent steps runs in registers rather than through memory.
+TEXT ·triangle4AVX(SB), NOSPLIT, $0-48
+	MOVQ a+0(FP), DI
+	MOVQ lda+8(FP), R9
+	MOVQ b0+16(FP), R8
+	MOVQ ldb+24(FP), R10
+	MOVQ c+32(FP), AX
+	SHLQ $3, R9
+	SHLQ $3, R10
+	LEAQ (R8)(R10*1), R13
+	LEAQ (R13)(R10*1), BX
+	LEAQ (BX)(R10*1), R11
+
+	VMOVUPD (R8), Y0
+	VMOVUPD (R13), Y1
+	VMOVUPD (BX), Y2
+	VMOVUPD (R11), Y3
+
+	// Y4..Y7 = columns 0..3 of the four rows (row r in lane r).
+	VUNPCKLPD  Y1, Y0, Y8
+	VUNPCKHPD  Y1, Y0, Y9
+	VUNPCKLPD  Y3, Y2, Y10
+	VUNPCKHPD  Y3, Y2, Y11
+	VPERM2F128 $0x20, Y10, Y8, Y4
+	VPERM2F128 $0x20, Y11, Y9, Y5
+	VPERM2F128 $0x31, Y10, Y8, Y6
+	VPERM2F128 $0x31, Y11, Y9, Y7
+
+	// Y14 = 0, Y15 = the sign bit, for -x (a sign flip, as Go's -x).
+	VXORPD       Y14, Y14, Y14
+	VBROADCASTSD signbit<>(SB), Y15
+
+	// Step 0: x = b_0/a_00 in every row unless a row's b_0 is zero.
+	VCMPPD       $0, Y14, Y4, Y13
+	VMOVMSKPD    Y13, DX
+	MOVQ         $0, CX
+	TESTQ        DX, DX
+	JNZ          tridone
+	VBROADCASTSD 0(DI), Y13
+	VDIVPD       Y13, Y4, Y4
+	VXORPD       Y15, Y4, Y12
+	VMOVUPD      Y12, 0(AX)
+	// Columns 1..3: b_j + (-x)·a_0j.
+	VBROADCASTSD 8(DI), Y13
+	VMULPD       Y13, Y12, Y13
+	VADDPD       Y13, Y5, Y5
+	VBROADCASTSD 16(DI), Y13
+	VMULPD       Y13, Y12, Y13
+	VADDPD       Y13, Y6, Y6
+	VBROADCASTSD 24(DI), Y13
+	VMULPD       Y13, Y12, Y13
+	VADDPD       Y13, Y7, Y7
+	ADDQ         R9, DI
+
+	// Step 1: x = b_1/a_11 in every row unless a row's b_1 is zero.
+	VCMPPD       $0, Y14, Y5, Y13
+	VMOVMSKPD    Y13, DX
+	MOVQ         $1, CX
+	TESTQ        DX, DX
+	JNZ          tridone
+	VBROADCASTSD 8(DI), Y13
+	VDIVPD       Y13, Y5, Y5
+	VXORPD       Y15, Y5, Y12
+	VMOVUPD      Y12, 32(AX)
+	// Columns 2..3: b_j + (-x)·a_1j.
+	VBROADCASTSD 16(DI), Y13
+	VMULPD       Y13, Y12, Y13
+	VADDPD       Y13, Y6, Y6
+	VBROADCASTSD 24(DI), Y13
+	VMULPD       Y13, Y12, Y13
+	VADDPD       Y13, Y7, Y7
+	ADDQ         R9, DI
+
+	// Step 2: x = b_2/a_22 in every row unless a row's b_2 is zero.
+	VCMPPD       $0, Y14, Y6, Y13
+	VMOVMSKPD    Y13, DX
+	MOVQ         $2, CX
+	TESTQ        DX, DX
+	JNZ          tridone
+	VBROADCASTSD 16(DI), Y13
+	VDIVPD       Y13, Y6, Y6
+	VXORPD       Y15, Y6, Y12
+	VMOVUPD      Y12, 64(AX)
+	// Columns 3..3: b_j + (-x)·a_2j.
+	VBROADCASTSD 24(DI), Y13
+	VMULPD       Y13, Y12, Y13
+	VADDPD       Y13, Y7, Y7
+	ADDQ         R9, DI
+
+	// Step 3: x = b_3/a_33 in every row unless a row's b_3 is zero.
+	VCMPPD       $0, Y14, Y7, Y13
+	VMOVMSKPD    Y13, DX
+	MOVQ         $3, CX
+	TESTQ        DX, DX
+	JNZ          tridone
+	VBROADCASTSD 24(DI), Y13
+	VDIVPD       Y13, Y7, Y7
+	VXORPD       Y15, Y7, Y12
+	VMOVUPD      Y12, 96(AX)
+	MOVQ $4, CX
+
+tridone:
+	// Back to rows (the transpose is its own inverse).
+	VUNPCKLPD  Y5, Y4, Y8
+	VUNPCKHPD  Y5, Y4, Y9
+	VUNPCKLPD  Y7, Y6, Y10
+	VUNPCKHPD  Y7, Y6, Y11
+	VPERM2F128 $0x20, Y10, Y8, Y0
+	VPERM2F128 $0x20, Y11, Y9, Y1
+	VPERM2F128 $0x31, Y10, Y8, Y2
+	VPERM2F128 $0x31, Y11, Y9, Y3
+	VMOVUPD    Y0, (R8)
+	VMOVUPD    Y1, (R13)
+	VMOVUPD    Y2, (BX)
+	VMOVUPD    Y3, (R11)
+	VZEROUPPER
+	MOVQ       CX, steps+40(FP)
+	RET
