@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"math"
 	"sort"
 	"strings"
 )
@@ -180,7 +181,7 @@ func (o *Op) OutShape(in Shape, classes int) Shape {
 		return out
 	case Residual:
 		s := max(o.Arg("stride"), 1)
-		out := Shape{min(in.C*s, 1<<40), ceilDiv(in.H, s), ceilDiv(in.W, s)}
+		out := Shape{min(in.C*s, min(1<<40, math.MaxInt)), ceilDiv(in.H, s), ceilDiv(in.W, s)} // the cap fits a 32-bit int too
 		if c := o.Arg("out"); c > 0 {
 			out.C = c
 		}
