@@ -4,10 +4,12 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/nasgc/nasgc/dsl"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/lapack64"
@@ -437,4 +439,59 @@ func randSym(r *rand.Rand, n, rank int, diag float64) *mat.SymDense {
 		k.SetSym(i, i, k.At(i, i)+diag)
 	}
 	return k
+}
+
+// BenchmarkLookupWLDelta computes the WL codes and count differences of
+// children from their parent's, as the acquisition optimiser does for
+// every candidate: the full graphs of hnb201 architectures (about 190
+// nodes), a dictionary of 400 observations, h = 4, and the mutants and
+// crossover children of one parent.
+func BenchmarkLookupWLDelta(b *testing.B) {
+	src, err := os.ReadFile("../../testdata/spaces/hnb201.nasg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, ds := dsl.ParseAndCheck("hnb201.nasg", src)
+	if ds.HasErrors() {
+		b.Fatal(ds)
+	}
+	s := dsl.NewSampler(g, 3)
+	full := func(x *dsl.Derivation) Graph {
+		kgs, err := g.KernelGraphsFrom(x, nil, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		k := kgs[0]
+		return CompactGraph(k.Names, k.Labels, k.Off, k.Adj, k.ID)
+	}
+	const h = 4
+	d := newDict()
+	for range 400 {
+		x, err := s.Sample()
+		if err != nil {
+			b.Fatal(err)
+		}
+		d.wl(ptr(full(x)), h)
+	}
+	parent, err := s.Sample()
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := full(parent)
+	_, bsq, bcodes := d.lookupWLCodes(&base, h, nil)
+	bsq = slices.Clone(bsq)
+	var kids []Graph
+	for len(kids) < 64 {
+		c, err := s.Mutate(parent)
+		if len(kids)%2 == 1 {
+			c, _, err = s.Crossover(parent, parent)
+		}
+		if err == nil {
+			kids = append(kids, full(c))
+		}
+	}
+	var codes []uint64
+	for i := 0; b.Loop(); i++ {
+		_, _, _, codes, _ = d.lookupWLDelta(&kids[i%len(kids)], h, &base, bcodes, bsq, codes[:0])
+	}
 }

@@ -710,7 +710,15 @@ func (d *dict) align(g, base *Graph, off []int32, adj []int, h int) []int32 {
 	// graphs take further passes until nothing changes (at most h+2).
 	bad := d.bad[:0]
 	forward := true
-	for i := n - 1; i >= 0; i-- {
+	last := n - 1
+	if sameSuffix(off, adj, boff, badj, n, nb, q) {
+		// No path leads from the common suffix to a difference.
+		for i := n - q; i < n; i++ {
+			dist[i] = far
+		}
+		last = n - q - 1
+	}
+	for i := last; i >= 0; i-- {
 		a := at[i]
 		if a < 0 {
 			dist[i] = 0
@@ -789,6 +797,34 @@ func (d *dict) align(g, base *Graph, off []int32, adj []int, h int) []int32 {
 	copy(d.byDist, d.byDist[1:])
 	d.byDist = d.byDist[:h+1]
 	return dist
+}
+
+// sameSuffix reports whether the last q nodes of g (successor lists off,
+// adj; n nodes) have, through the alignment, the successor lists of the
+// last q nodes of base (boff, badj; nb nodes), all among those q nodes:
+// for a child that differs from its parent in one place, the usual case,
+// which two flat comparisons check faster than node by node.
+func sameSuffix(off []int32, adj []int, boff []int32, badj []int, n, nb, q int) bool {
+	if q == 0 {
+		return true
+	}
+	o, bo := off[n-q], boff[nb-q]
+	if off[n]-o != boff[nb]-bo {
+		return false
+	}
+	for j, v := range off[n-q+1 : n+1] {
+		if v-o != boff[nb-q+1+j]-bo {
+			return false
+		}
+	}
+	lo, shift := n-q, nb-n
+	ba := badj[bo:boff[nb]]
+	for k, s := range adj[o:off[n]] {
+		if s < lo || s+shift != ba[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // codeHistogram returns the histogram of the known codes of d.ccur, in
