@@ -290,6 +290,7 @@ type dict struct {
 	count          counter
 	gcsr, bcsr     csrScratch // plain graphs' successor lists
 	at, dist, bad  []int32    // align's results and scratch
+	near           []int32 // the nodes within h hops of a difference
 	changed        []int32
 	byDist, fill   []int
 	alignP, alignQ int // align's common prefix and suffix
@@ -708,7 +709,7 @@ func (d *dict) align(g, base *Graph, off []int32, adj []int, h int) []int32 {
 	// One pass from the last node to the first finds the distances when
 	// every edge leads to a later node (the kernel graphs' order); other
 	// graphs take further passes until nothing changes (at most h+2).
-	bad := d.bad[:0]
+	bad, near := d.bad[:0], d.near[:0]
 	forward := true
 	last := n - 1
 	if sameSuffix(off, adj, boff, badj, n, nb, q) {
@@ -718,30 +719,45 @@ func (d *dict) align(g, base *Graph, off []int32, adj []int, h int) []int32 {
 		}
 		last = n - q - 1
 	}
+	hi := int(off[last+1])
 	for i := last; i >= 0; i-- {
+		lo := int(off[i])
+		gs := adj[lo:hi]
+		hi = lo
 		a := at[i]
 		if a < 0 {
 			dist[i] = 0
+			near = append(near, int32(i))
 			continue
 		}
-		gs, bs := adj[off[i]:off[i+1]], badj[boff[a]:boff[a+1]]
+		bs := badj[boff[a]:boff[a+1]]
 		ok := len(gs) == len(bs)
 		m := far
-		for k, s := range gs {
+		for _, s := range gs {
 			if s <= i {
 				forward = false
 				m = 0 // settled by the passes below
-				ok = ok && at[s] == int32(bs[k])
 				continue
 			}
-			ok = ok && at[s] == int32(bs[k])
 			m = min(m, dist[s]+1)
+		}
+		if ok {
+			bs = bs[:len(gs)]
+			for k, s := range gs {
+				if at[s] != int32(bs[k]) {
+					ok = false
+					break
+				}
+			}
 		}
 		if !ok {
 			m = min(m, 1)
 			bad = append(bad, int32(i))
 		}
 		dist[i] = m
+		if m < far {
+			near = append(near, int32(i))
+		}
 	}
 	d.bad = bad
 	if !forward {
@@ -767,17 +783,20 @@ func (d *dict) align(g, base *Graph, off []int32, adj []int, h int) []int32 {
 				}
 			}
 		}
+		near = near[:0]
+		for i, v := range dist {
+			if v < far {
+				near = append(near, int32(i))
+			}
+		}
 	}
-	for i := range dist {
-		dist[i] = min(dist[i], far)
-	}
-	// Nodes by distance (a counting sort).
+	d.near = near
+	// The near nodes by distance (a counting sort; dist ≤ far holds
+	// throughout).
 	d.byDist = slices.Grow(d.byDist[:0], h+2)[:h+2]
 	clear(d.byDist)
-	for _, v := range dist {
-		if v <= int32(h) {
-			d.byDist[v+1]++
-		}
+	for _, i := range near {
+		d.byDist[dist[i]+1]++
 	}
 	for t := 1; t <= h+1; t++ {
 		d.byDist[t] += d.byDist[t-1]
@@ -786,11 +805,10 @@ func (d *dict) align(g, base *Graph, off []int32, adj []int, h int) []int32 {
 	fill := slices.Grow(d.fill[:0], h+1)[:h+1]
 	copy(fill, d.byDist[:h+1])
 	d.fill = fill
-	for i, v := range dist {
-		if v <= int32(h) {
-			d.changed[fill[v]] = int32(i)
-			fill[v]++
-		}
+	for _, i := range near {
+		v := dist[i]
+		d.changed[fill[v]] = i
+		fill[v]++
 	}
 	// byDist[t] now counts the nodes of distance < t: shift so that
 	// byDist[t] counts those ≤ t.
