@@ -290,7 +290,7 @@ type dict struct {
 	count          counter
 	gcsr, bcsr     csrScratch // plain graphs' successor lists
 	at, dist, bad  []int32    // align's results and scratch
-	near           []int32 // the nodes within h hops of a difference
+	near           []int32    // the nodes within h hops of a difference
 	changed        []int32
 	byDist, fill   []int
 	alignP, alignQ int // align's common prefix and suffix
