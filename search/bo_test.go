@@ -159,8 +159,7 @@ func TestStrategyNames(t *testing.T) {
 // BenchmarkBOPropose400 is issue 6's target: one BOHNAS proposal (GP fit
 // with the h grid and Adam, then the acquisition optimiser with the
 // paper's pool of 200 and 10 to 50 generations) with 400 finished trials
-// of hierarchical NAS-Bench-201. Features of the history are computed
-// before the timer (a run keeps them); the candidates' are not.
+// of hierarchical NAS-Bench-201, in benchPropose's three settings.
 func BenchmarkBOPropose400(b *testing.B) {
 	src, err := os.ReadFile("../testdata/spaces/hnb201.nasg")
 	if err != nil {
@@ -182,37 +181,51 @@ func BenchmarkBOPropose400(b *testing.B) {
 		acc := 0.5 + 0.4*float64(strings.Count(term, "conv3x3o"))/float64(1+strings.Count(term, "Linear3(")) - 0.01*float64(i%3)
 		hist = append(hist, &Trial{ID: i + 1, Term: term, State: StateDone, Accuracy: acc})
 	}
-	st, _ := NewStrategy(StrategyBOHNAS, g, 1, 0)
-	bo := st.(*BOStrategy)
+	newBO := func() *BOStrategy {
+		st, _ := NewStrategy(StrategyBOHNAS, g, 1, 0)
+		return st.(*BOStrategy)
+	}
+	bo := newBO()
 	for _, gens := range []int{50, 10} {
-		for _, inRun := range []bool{false, true} {
-			b.Run(fmt.Sprintf("generations=%d/%s", gens, runMode(inRun)), func(b *testing.B) {
+		for _, mode := range []proposeMode{modeFirst, modeInRun, modeResume} {
+			b.Run(fmt.Sprintf("generations=%d/%s", gens, mode), func(b *testing.B) {
 				bo.Evolution.MaxGenerations, bo.Evolution.MinGenerations = gens, min(10, gens)
-				benchPropose(b, bo, hist, inRun)
+				benchPropose(b, bo, newBO, hist, mode)
 			})
 		}
 	}
 }
 
-// runMode names benchPropose's two settings: the first proposal of a
-// model (a run that starts or resumes with its history), and a proposal
-// in a run (the model of the proposal before, given one more trial).
-func runMode(inRun bool) string {
-	if inRun {
-		return "in-run"
-	}
-	return "first"
+// proposeMode is a setting of benchPropose.
+type proposeMode int
+
+const (
+	// modeFirst is the first proposal of a model: the GP fit and the
+	// acquisition, the trials' features already in the model.
+	modeFirst proposeMode = iota
+	// modeInRun is a proposal in a run: the model of the proposal
+	// before, given one more trial.
+	modeInRun
+	// modeResume is the first proposal of a run resumed from its store:
+	// a new strategy that computes the trials' kernel graphs and
+	// features, then fits and acquires.
+	modeResume
+)
+
+func (m proposeMode) String() string {
+	return [...]string{"first", "in-run", "resume"}[m]
 }
 
 // benchPropose times bo's proposals after history and reports the CPU
 // time, the generations run and the candidates scored. Each proposal is
-// made either by a new model with the observations added (a run adds
-// them one by one as trials finish) but not yet fitted (inRun false: the
-// first proposal of a run, or of a resumed one), or, inRun, by the model
-// that made the proposal before, with one trial less, as in a run: the
-// timed part then also adds the last trial to the model, and the model's
-// buffers have the sizes of the proposal before.
-func benchPropose(b *testing.B, bo *BOStrategy, hist []*Trial, inRun bool) {
+// made, by mode, by a new model with the observations added (a run adds
+// them one by one as trials finish) but not yet fitted (modeFirst); by
+// the model that made the proposal before, with one trial less, as in a
+// run (modeInRun: the timed part then also adds the last trial, and the
+// model's buffers have the sizes of the proposal before); or by a new
+// strategy (modeResume, from newBO: the timed part also parses the
+// trials' architectures and computes their kernel graphs and features).
+func benchPropose(b *testing.B, bo *BOStrategy, newBO func() *BOStrategy, hist []*Trial, mode proposeMode) {
 	obs, fin, err := bo.observed(hist)
 	if err != nil {
 		b.Fatal(err)
@@ -227,15 +240,23 @@ func benchPropose(b *testing.B, bo *BOStrategy, hist []*Trial, inRun bool) {
 	}
 	var cpu time.Duration
 	gens, scored := 0, 0
+	inRun := mode == modeInRun
 	for b.Loop() {
 		b.StopTimer()
 		bo.model, bo.addedIDs = nil, nil
-		if inRun {
+		switch mode {
+		case modeInRun:
 			if _, err := bo.Propose(context.Background(), before, 1); err != nil {
 				b.Fatal(err)
 			}
-		} else if err := bo.update(obs, fin); err != nil {
-			b.Fatal(err)
+		case modeFirst:
+			if err := bo.update(obs, fin); err != nil {
+				b.Fatal(err)
+			}
+		case modeResume:
+			cfg := bo.Evolution
+			bo = newBO()
+			bo.Evolution = cfg
 		}
 		b.StartTimer()
 		start := cpuTime()
@@ -298,14 +319,17 @@ func BenchmarkBOProposeRecorded(b *testing.B) {
 	if len(hist) < 400 {
 		b.Skipf("%d distinct finished trials in %s; want 400", len(hist), pattern)
 	}
-	st, _ := NewStrategy(StrategyBOHNAS, g, 1, 0)
-	bo := st.(*BOStrategy)
+	newBO := func() *BOStrategy {
+		st, _ := NewStrategy(StrategyBOHNAS, g, 1, 0)
+		return st.(*BOStrategy)
+	}
+	bo := newBO()
 	for _, maxGens := range []int{50, 10} {
-		for _, inRun := range []bool{false, true} {
-			b.Run(fmt.Sprintf("generations<=%d/%s", maxGens, runMode(inRun)), func(b *testing.B) {
+		for _, mode := range []proposeMode{modeFirst, modeInRun, modeResume} {
+			b.Run(fmt.Sprintf("generations<=%d/%s", maxGens, mode), func(b *testing.B) {
 				// The paper's defaults, with at most maxGens generations.
 				bo.Evolution = gp.EvolutionConfig{MaxGenerations: maxGens}
-				benchPropose(b, bo, hist, inRun)
+				benchPropose(b, bo, newBO, hist, mode)
 			})
 		}
 	}
