@@ -212,6 +212,47 @@ func BenchmarkDerivations(b *testing.B) {
 				d, dg = c, cg
 			}
 		})
+		// The acquisition optimiser's pattern without the operators:
+		// children of a population, bred beforehand, each scored once
+		// (in up to 4096 iterations: -benchtime 2000x), from its
+		// parent's graphs. Unlike in kernelgraphs-chain, a child is not
+		// bred from in turn, and the parents are many.
+		b.Run(name+"/kernelgraphs-children", func(b *testing.B) {
+			s := NewSampler(g, 8)
+			pop := pool(s)
+			pg := make([][]KernelGraph, len(pop))
+			for i, d := range pop {
+				var err error
+				if pg[i], err = g.KernelGraphsFrom(d, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var kids []*Derivation
+			var parent []int
+			for i := 0; len(kids) < 4096; i++ {
+				p := i % len(pop)
+				var c *Derivation
+				var err error
+				if i%2 == 0 {
+					c, err = s.Mutate(pop[p])
+				} else {
+					c, _, err = s.Crossover(pop[p], pop[(i*7)%len(pop)])
+				}
+				if err == nil {
+					kids, parent = append(kids, c), append(parent, p)
+				}
+			}
+			i := 0
+			start := cpuTime()
+			defer reportCPU(b, start)
+			for b.Loop() {
+				k, p := i%len(kids), parent[i%len(kids)]
+				if _, err := g.KernelGraphsFrom(kids[k], pop[p], pg[p]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
 		b.Run(name+"/kernelgraphs", func(b *testing.B) {
 			s := NewSampler(g, 5)
 			ds := pool(s)

@@ -25,6 +25,10 @@ type Derivation struct {
 	// kfrag is the subtree's part of the kernel graphs' flattened
 	// architecture (kgraph.go), for small topology calls.
 	kfrag kfragMemo
+	// rcount is the subtree's count of swappable occurrences per rule
+	// when it is not tabulated (info.rocc is), computed the first time
+	// crossover asks (ruleCounts).
+	rcount rcountMemo
 }
 
 // Rule is the nonterminal this derivation derives.

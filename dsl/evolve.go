@@ -89,7 +89,7 @@ func (g *Grammar) countOcc(d *Derivation, r *Rule) int {
 		if r == nil {
 			return int(d.facts().occ)
 		}
-		return countRule(d, r)
+		return g.countRule(d, r)
 	}
 	n := 0
 	g.visitOcc(d, func(o *Occurrence) bool {
@@ -103,18 +103,37 @@ func (g *Grammar) countOcc(d *Derivation, r *Rule) int {
 
 // countRule counts the occurrences of the swappable rule r in d, a
 // derivation without shared nonterminals.
-func countRule(d *Derivation, r *Rule) int {
+func (g *Grammar) countRule(d *Derivation, r *Rule) int {
+	return int(ruleCounts(d, len(g.Rules))[r.idx])
+}
+
+// ruleCounts returns the swappable occurrences of d per rule (by
+// Rule.idx; n rules), d having no shared nonterminals: the table's counts
+// for a tabulated subtree, else counts computed once and kept in the
+// node. Crossover counts a rule's occurrences in its parents, and picks
+// one by stepping over whole subtrees by their counts, for every try;
+// the nodes a mutation or crossover rebuilds share all but one kid with
+// their originals, so a child's counts cost a sum per rebuilt node, not
+// a walk of the tree.
+func ruleCounts(d *Derivation, n int) []int32 {
 	if d.info.rocc != nil {
-		return int((*d.info.rocc)[r.idx])
+		return *d.info.rocc
 	}
-	n := 0
-	if d.Prod.Rule == r && len(r.Alts) > 1 {
-		n++
+	if p := d.rcount.Load(); p != nil {
+		return *p
 	}
+	c := make([]int32, n)
 	for _, k := range d.Kids {
-		n += countRule(k, r)
+		for i, x := range ruleCounts(k, n) {
+			c[i] += x
+		}
 	}
-	return n
+	if r := d.Prod.Rule; len(r.Alts) > 1 {
+		c[r.idx]++
+	}
+	// Racing goroutines store equal counts: either may win.
+	d.rcount.Store(&c)
+	return c
 }
 
 // occAt returns the k-th swappable occurrence of d (of rule r only unless
@@ -145,7 +164,8 @@ func (g *Grammar) occAt(d *Derivation, r *Rule, k int) (Occurrence, bool) {
 // walks down to the occurrence, stepping over whole subtrees by their
 // counts of occurrences.
 func (g *Grammar) occAtTree(d *Derivation, r *Rule, k int) (Occurrence, bool) {
-	o := Occurrence{Kid: -1, Budget: g.Search.MaxDepth}
+	// The path in one allocation for all but the deepest trees.
+	o := Occurrence{Kid: -1, Budget: g.Search.MaxDepth, Path: make([]int, 0, 16)}
 	for {
 		rule := d.Prod.Rule
 		if len(rule.Alts) > 1 && (r == nil || rule == r) {
@@ -163,9 +183,14 @@ func (g *Grammar) occAtTree(d *Derivation, r *Rule, k int) (Occurrence, bool) {
 		for i, kid := range d.Kids {
 			var c int
 			if r == nil {
-				c = int(kid.facts().occ)
+				// The one fact, not a copy of all (facts).
+				if kid.info.sealed {
+					c = int(kid.info.occ)
+				} else {
+					c = int(kid.computeInfo().occ)
+				}
 			} else {
-				c = countRule(kid, r)
+				c = g.countRule(kid, r)
 			}
 			if k < c {
 				next = i
@@ -186,31 +211,56 @@ func (g *Grammar) occAtTree(d *Derivation, r *Rule, k int) (Occurrence, bool) {
 // only what changes. When the path passes through a shared derivation, the
 // new version of that shared derivation replaces it at every occurrence.
 func setAt(root *Derivation, path []int, nd *Derivation) *Derivation {
-	nodes := make([]*Derivation, 1, len(path)+1)
-	nodes[0] = root
-	for _, i := range path {
-		nodes = append(nodes, nodes[len(nodes)-1].Kids[i])
-	}
-	j := -1
-	for i, n := range nodes {
+	// The last shared derivation on the path, at depth j.
+	j, shared := -1, (*Derivation)(nil)
+	n := root
+	for i := 0; ; i++ {
 		if n.Rule().Shared {
-			j = i
+			j, shared = i, n
 		}
+		if i == len(path) {
+			break
+		}
+		n = n.Kids[path[i]]
 	}
 	if j < 0 {
 		return copyPath(root, path, nd)
 	}
-	return substitute(root, nodes[j], copyPath(nodes[j], path[j:], nd), map[*Derivation]*Derivation{})
+	return substitute(root, shared, copyPath(shared, path[j:], nd), map[*Derivation]*Derivation{})
 }
 
 func copyPath(d *Derivation, path []int, nd *Derivation) *Derivation {
 	if len(path) == 0 {
 		return nd
 	}
-	c := &Derivation{Prod: d.Prod, Kids: append([]*Derivation(nil), d.Kids...)}
-	c.Kids[path[0]] = copyPath(d.Kids[path[0]], path[1:], nd)
-	c.seal()
-	return c
+	// The copies of the nodes on the path, and their kid lists, are
+	// made in one allocation each: a mutation or crossover copies a
+	// path per change, and the copies live and die together with the
+	// child (or the intermediate tree) they make.
+	nk := 0
+	for x, i := d, 0; i < len(path); i++ {
+		nk += len(x.Kids)
+		x = x.Kids[path[i]]
+	}
+	nodes := make([]Derivation, len(path))
+	kids := make([]*Derivation, nk)
+	for i := range path {
+		c := &nodes[i]
+		c.Prod = d.Prod
+		c.Kids = kids[:len(d.Kids):len(d.Kids)]
+		kids = kids[len(d.Kids):]
+		copy(c.Kids, d.Kids)
+		if i > 0 {
+			nodes[i-1].Kids[path[i-1]] = c
+		}
+		d = d.Kids[path[i]]
+	}
+	nodes[len(path)-1].Kids[path[len(path)-1]] = nd
+	// Sealed from the bottom up: a node's facts are made from its kids'.
+	for i := len(path) - 1; i >= 0; i-- {
+		nodes[i].seal()
+	}
+	return &nodes[0]
 }
 
 // substitute replaces every pointer to old in d by nw, copying the nodes

@@ -413,15 +413,12 @@ type LabelGraph struct {
 // topologies are single nodes labelled by their nonterminal and topology
 // ("D1 Linear3"). The deepest level, equal to G, is left out.
 func (g *Grammar) KernelGraphs(d *Derivation) ([]LabelGraph, error) {
-	kgs, err := g.kernelGraphs(d, 0, nil)
-	if err != nil {
+	ks := kscratches.Get().(*kscratch)
+	defer kscratches.Put(ks)
+	if _, err := g.contractAll(ks, d, 0, 0); err != nil {
 		return nil, err
 	}
-	lgs := make([]LabelGraph, len(kgs))
-	for i, k := range kgs {
-		lgs[i] = k.LabelGraph()
-	}
-	return lgs, nil
+	return ks.c.labelGraphs(), nil
 }
 
 // DOT renders the architecture graph in Graphviz's language: one box per

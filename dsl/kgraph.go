@@ -14,16 +14,21 @@ import (
 // shapes or costs, into flat arrays.
 
 // knode is a node of the flattened architecture, as far as kernel graphs
-// care: its label (an index in Grammar.klabels), whether it is contracted
-// in G (a sum or an identity), its innermost topology call, and its inputs
+// care: its label (an index in Grammar.klabels, or klabContract for a
+// node contracted in G: a sum or an identity, whose label no graph
+// shows), its innermost topology call, and its inputs
 // (arena[inOff:inOff+inLen] of the builder). Nodes hold no pointers: the
 // garbage collector neither scans them nor puts barriers on their writes.
+// They are 16 bytes: pasting kept fragments (paste) is mostly copying
+// them.
 type knode struct {
 	lab          int32
 	scope        int32
 	inOff, inLen int32
-	contract     bool
 }
+
+// klabContract is the label of a node contracted in G.
+const klabContract int32 = -1
 
 // The labels every grammar's klabels starts with.
 const (
@@ -71,12 +76,29 @@ var kscratches = sync.Pool{New: func() any { return new(kscratch) }}
 func (g *Grammar) kernelGraphs(d *Derivation, reuse int32, prev []KernelGraph) ([]KernelGraph, error) {
 	ks := kscratches.Get().(*kscratch)
 	defer kscratches.Put(ks)
+	reuse, err := g.contractAll(ks, d, reuse, len(prev))
+	if err != nil {
+		return nil, err
+	}
+	if reuse <= 0 {
+		return ks.c.finish(0), nil
+	}
+	graphs := ks.c.finish(int(reuse))
+	copy(graphs[1:], prev[1:1+reuse])
+	return graphs, nil
+}
+
+// contractAll builds d's flattened architecture in ks and makes its
+// graphs in ks's contractor: G, then the levels from reuse on, reuse
+// being cut to the levels there are and to the nprev graphs given. It
+// returns that reuse.
+func (g *Grammar) contractAll(ks *kscratch, d *Derivation, reuse int32, nprev int) (int32, error) {
 	b := &ks.b
 	b.reset()
 	b.nodes = append(b.nodes, knode{lab: klabInput, scope: -1})
 	out := b.apply(d, d.Prod.Sym, 0, 0, 0)
 	if out == kdead {
-		return nil, errAllZero(d)
+		return 0, errAllZero(d)
 	}
 	nodes := b.prune(out)
 	deepest := int32(-1)
@@ -85,19 +107,14 @@ func (g *Grammar) kernelGraphs(d *Derivation, reuse int32, prev []KernelGraph) (
 			deepest = max(deepest, b.scopes[sc].depth)
 		}
 	}
-	reuse = min(reuse, deepest, int32(len(prev))-1)
+	reuse = min(reuse, deepest, int32(nprev)-1)
 	c := &ks.c
 	c.reset(g, nodes, b.scopes, b.arena)
 	c.contract(-1)
 	for level := max(reuse, 0); level < deepest; level++ {
 		c.contract(level)
 	}
-	if reuse <= 0 {
-		return c.finish(0), nil
-	}
-	graphs := c.finish(int(reuse))
-	copy(graphs[1:], prev[1:1+reuse])
-	return graphs, nil
+	return reuse, nil
 }
 
 // KernelGraphsFrom is KernelGraphs of d in compact form, for d a child of
@@ -209,7 +226,10 @@ func (b *kbuilder) in(n *knode) []int32 {
 
 // add makes a node of the current call whose inputs are arena[off:].
 func (b *kbuilder) add(lab int32, contract bool, off int) int32 {
-	b.nodes = append(b.nodes, knode{lab: lab, scope: b.cur, inOff: int32(off), inLen: int32(len(b.arena) - off), contract: contract})
+	if contract {
+		lab = klabContract
+	}
+	b.nodes = append(b.nodes, knode{lab: lab, scope: b.cur, inOff: int32(off), inLen: int32(len(b.arena) - off)})
 	return int32(len(b.nodes) - 1)
 }
 
@@ -321,11 +341,23 @@ const (
 	kfragMax = 64
 )
 
+// kfragSeen is the kfrag slot of a derivation whose part was made once
+// and not kept.
+var kfragSeen = new(kfrag)
+
 // fragment applies the topology call d to node in at level, pasting its
-// kept part or making and keeping it.
+// kept part, or making it and keeping it when it is made the second time:
+// most of the acquisition optimiser's children are scored once and
+// dropped, and the calls a child's change made new (a cell, say) are
+// worth keeping only when the child is bred from in turn.
 func (b *kbuilder) fragment(d *Derivation, in int32, level int32) int32 {
-	if f := d.kfrag.Load(); f != nil {
+	f := d.kfrag.Load()
+	if f != nil && f != kfragSeen {
 		return b.paste(f, in, level)
+	}
+	if f == nil {
+		d.kfrag.CompareAndSwap(nil, kfragSeen)
+		return b.apply(d, d.Prod.Sym, 0, in, level)
 	}
 	start, s0 := int32(len(b.nodes)), int32(len(b.scopes))
 	out := b.apply(d, d.Prod.Sym, 0, in, level)
@@ -338,7 +370,11 @@ func (b *kbuilder) fragment(d *Derivation, in int32, level int32) int32 {
 		}
 		return j - start
 	}
-	f := &kfrag{nodes: make([]knode, 0, int32(len(b.nodes))-start), scopes: make([]kscope, 0, int32(len(b.scopes))-s0), out: rel(out)}
+	nins := 0
+	for i := range b.nodes[start:] {
+		nins += int(b.nodes[int(start)+i].inLen)
+	}
+	f = &kfrag{nodes: make([]knode, 0, int32(len(b.nodes))-start), ins: make([]int32, 0, nins), scopes: make([]kscope, 0, int32(len(b.scopes))-s0), out: rel(out)}
 	for _, n := range b.nodes[start:] {
 		off := int32(len(f.ins))
 		for _, j := range b.in(&n) {
@@ -373,25 +409,30 @@ func (b *kbuilder) paste(f *kfrag, in int32, level int32) int32 {
 		}
 		return j + start
 	}
-	for _, sc := range f.scopes {
-		if sc.parent < 0 {
-			sc.parent = b.cur
-		} else {
-			sc.parent += s0
+	// The arrays are grown first and written by index: a fragment is
+	// mostly pasted, and its copies are the builder's main work.
+	b.scopes = slices.Grow(b.scopes, len(f.scopes))[:int(s0)+len(f.scopes)]
+	scopes := b.scopes[s0:]
+	for k := range f.scopes {
+		sc := &f.scopes[k]
+		parent := b.cur
+		if sc.parent >= 0 {
+			parent = sc.parent + s0
 		}
-		sc.depth += level
-		sc.start, sc.end, sc.in = sc.start+start, sc.end+start, abs(sc.in)
-		b.scopes = append(b.scopes, sc)
+		scopes[k] = kscope{parent: parent, depth: sc.depth + level, lab: sc.lab, start: sc.start + start, end: sc.end + start, in: abs(sc.in)}
 	}
 	off := int32(len(b.arena))
 	b.arena = slices.Grow(b.arena, len(f.ins))[:int(off)+len(f.ins)]
+	arena := b.arena[off:]
 	for k, j := range f.ins {
-		b.arena[int(off)+k] = abs(j)
+		arena[k] = abs(j)
 	}
-	b.nodes = slices.Grow(b.nodes, len(f.nodes))
-	for _, n := range f.nodes {
+	b.nodes = slices.Grow(b.nodes, len(f.nodes))[:int(start)+len(f.nodes)]
+	nodes := b.nodes[start:]
+	for k := range f.nodes {
+		n := f.nodes[k]
 		n.inOff, n.scope = n.inOff+off, n.scope+s0
-		b.nodes = append(b.nodes, n)
+		nodes[k] = n
 	}
 	return abs(f.out)
 }
@@ -467,24 +508,25 @@ type contractor struct {
 	scopes []kscope
 	arena  []int32 // the nodes' inputs
 	kid    []int32 // kernel node of every node, or -1 when contracted
-	// sources of a contracted node j: sarena[srcOff[j]:][:srcLen[j]],
-	// when done[j]
+	// sources of a contracted node j: sarena[srcOff[j]:][:srcLen[j]]
 	sarena         []int32
 	srcOff, srcLen []int32
-	done           []bool
 	one            [1]int32
-	anc            []int32 // scopes' enclosing calls by depth (reset)
-	stride         int
-	edges          []int32 // from, to pairs
-	deg            []int32
-	pos            []int32
+	edges          []int32 // from, to pairs, without repeats
+	// deg[k+1] counts the edges from kernel node k (zero between two
+	// graphs); last[k] is where the kernel node k's latest edge goes to,
+	// by its index in labs (which no two graphs share), to leave out
+	// repeats.
+	deg  []int32
+	last []int32
+	base int32 // the graph's first label in labs
 
 	// The graphs made so far, in scratch arrays that finish copies out:
 	// labels of every graph one after the other, successor lists one
 	// after the other (sflat), where each node's list starts (soff, one
 	// entry per node), and each graph's first label (gstart).
-	labs   []int32  // indices in Grammar.klabels
-	ids    []string // each graph's content hash (LabelGraph.ID)
+	labs   []int32 // indices in Grammar.klabels
+	ids    []byte  // each graph's content hash (LabelGraph.ID), 16 bytes
 	sflat  []int
 	soff   []int32
 	gstart []int32
@@ -493,36 +535,42 @@ type contractor struct {
 func (c *contractor) reset(g *Grammar, nodes []knode, scopes []kscope, arena []int32) {
 	n := len(nodes)
 	c.g, c.nodes, c.scopes, c.arena = g, nodes, scopes, arena
-	c.kid = append(c.kid[:0], make([]int32, n)...)
-	c.done = append(c.done[:0], make([]bool, n)...)
-	c.srcOff = append(c.srcOff[:0], make([]int32, n)...)
-	c.srcLen = append(c.srcLen[:0], make([]int32, n)...)
-	// anc[s*stride+d]: scope s's enclosing call at depth d (s itself at
-	// its own depth). Scopes come after their parents.
-	c.stride = 1
-	for _, sc := range scopes {
-		c.stride = max(c.stride, int(sc.depth)+1)
-	}
-	c.anc = append(c.anc[:0], make([]int32, len(scopes)*c.stride)...)
-	for si, sc := range scopes {
-		row := c.anc[si*c.stride : (si+1)*c.stride]
-		if sc.parent >= 0 {
-			copy(row, c.anc[int(sc.parent)*c.stride:int(sc.parent)*c.stride+int(sc.depth)])
-		}
-		row[sc.depth] = int32(si)
+	// Neither kid, srcOff nor srcLen is read before contract writes it:
+	// they are sized, not cleared.
+	c.kid = resize(c.kid, n)
+	c.srcOff = resize(c.srcOff, n)
+	c.srcLen = resize(c.srcLen, n)
+	// A graph has at most a kernel node per node and the output.
+	c.deg = resize(c.deg, n+2)
+	clear(c.deg)
+	c.last = resize(c.last, n+1)
+	for i := range c.last {
+		c.last[i] = -1
 	}
 	c.labs, c.sflat, c.soff, c.gstart = c.labs[:0], c.sflat[:0], c.soff[:0], c.gstart[:0]
 	c.ids = c.ids[:0]
 }
 
+// resize returns s with length n, its elements left as they are.
+func resize[T any](s []T, n int) []T {
+	if n <= cap(s) {
+		return s[:n]
+	}
+	return make([]T, n, n+n/4)
+}
+
 // finish copies the graphs out of the scratch arrays, in four
 // allocations whatever their number (none holding pointers but the
-// graphs'), leaving room for skip graphs after the first.
+// graphs'): the graphs, their IDs, their labels and offsets, their
+// successors. It leaves room for skip graphs after the first.
 func (c *contractor) finish(skip int) []KernelGraph {
 	graphs := make([]KernelGraph, len(c.gstart)+skip)
-	labels := append([]int32(nil), c.labs...)
+	ids := string(c.ids)
+	nl := len(c.labs)
+	labels := make([]int32, 2*nl+len(c.gstart))
+	copy(labels, c.labs)
+	labels, off := labels[:nl:nl], labels[nl:]
 	adj := append([]int(nil), c.sflat...)
-	off := make([]int32, len(c.labs)+len(c.gstart))
 	for gi, start := range c.gstart {
 		end := int32(len(labels))
 		if gi+1 < len(c.gstart) {
@@ -541,9 +589,39 @@ func (c *contractor) finish(skip int) []KernelGraph {
 		if gi > 0 {
 			at += skip
 		}
-		graphs[at] = KernelGraph{Names: c.g.klabels, Labels: labels[start:end:end], Off: o, Adj: adj[a0:a1:a1], ID: c.ids[gi]}
+		graphs[at] = KernelGraph{Names: c.g.klabels, Labels: labels[start:end:end], Off: o, Adj: adj[a0:a1:a1], ID: ids[16*gi : 16*gi+16]}
 	}
 	return graphs
+}
+
+// labelGraphs copies the graphs out of the scratch arrays as
+// LabelGraphs, in five allocations whatever their number.
+func (c *contractor) labelGraphs() []LabelGraph {
+	lgs := make([]LabelGraph, len(c.gstart))
+	ids := string(c.ids)
+	labels := make([]string, len(c.labs))
+	for i, l := range c.labs {
+		labels[i] = c.g.klabels[l]
+	}
+	adj := append([]int(nil), c.sflat...)
+	succ := make([][]int, len(c.labs))
+	for i := range succ {
+		a, b := int(c.soff[i]), len(adj)
+		if i+1 < len(c.soff) {
+			b = int(c.soff[i+1])
+		}
+		if a < b {
+			succ[i] = adj[a:b:b]
+		}
+	}
+	for gi, start := range c.gstart {
+		end := int32(len(labels))
+		if gi+1 < len(c.gstart) {
+			end = c.gstart[gi+1]
+		}
+		lgs[gi] = LabelGraph{Labels: labels[start:end:end], Succ: succ[start:end:end], ID: ids[16*gi : 16*gi+16]}
+	}
+	return lgs
 }
 
 // contract returns G when level < 0, else the graph of hierarchy level
@@ -555,21 +633,23 @@ func (c *contractor) finish(skip int) []KernelGraph {
 func (c *contractor) contract(level int32) {
 	nodes := c.nodes
 	base := int32(len(c.labs))
+	c.base = base
 	c.gstart = append(c.gstart, base)
 	labels := append(c.labs, klabInput)
 	c.kid[0] = 0
-	clear(c.done)
 	c.sarena = c.sarena[:0]
 	c.edges = c.edges[:0]
 	for i := int32(1); i < int32(len(nodes)); {
 		if sc := nodes[i].scope; level >= 0 && sc >= 0 && c.scopes[sc].depth > level {
-			// The call at depth level+1 that holds node i, one node.
-			gs := &c.scopes[c.anc[int(sc)*c.stride+int(level)+1]]
+			// The call at depth level+1 that holds node i, one node:
+			// found by a walk up from the innermost, once per call.
+			for c.scopes[sc].depth > level+1 {
+				sc = c.scopes[sc].parent
+			}
+			gs := &c.scopes[sc]
 			k := int32(len(labels)) - base
 			labels = append(labels, gs.lab)
-			for _, from := range c.sources(gs.in) {
-				c.edges = append(c.edges, from, k)
-			}
+			c.edgesTo(c.sources(gs.in), k)
 			kid := c.kid[gs.start:gs.end]
 			for j := range kid {
 				kid[j] = k
@@ -578,8 +658,19 @@ func (c *contractor) contract(level int32) {
 			continue
 		}
 		n := &nodes[i]
-		if n.contract {
+		if n.lab == klabContract {
+			// Its sources, made now: its inputs come before it, and
+			// theirs are made.
 			c.kid[i] = -1
+			off := len(c.sarena)
+			for _, j := range c.arena[n.inOff : n.inOff+n.inLen] {
+				if k := c.kid[j]; k >= 0 || j == 0 {
+					c.sarena = append(c.sarena, k)
+					continue
+				}
+				c.sarena = append(c.sarena, c.sarena[c.srcOff[j]:c.srcOff[j]+c.srcLen[j]]...)
+			}
+			c.srcOff[i], c.srcLen[i] = int32(off), int32(len(c.sarena)-off)
 			i++
 			continue
 		}
@@ -588,23 +679,40 @@ func (c *contractor) contract(level int32) {
 		labels = append(labels, n.lab)
 		for _, j := range c.arena[n.inOff : n.inOff+n.inLen] {
 			if from := c.kid[j]; from >= 0 || j == 0 {
-				c.edges = append(c.edges, from, to)
+				c.edge(from, to)
 				continue
 			}
-			for _, from := range c.sources(j) {
-				c.edges = append(c.edges, from, to)
-			}
+			c.edgesTo(c.sources(j), to)
 		}
 		i++
 	}
 	outK := int32(len(labels)) - base
 	labels = append(labels, klabOutput)
 	c.labs = labels
-	for _, from := range c.sources(int32(len(nodes) - 1)) {
-		c.edges = append(c.edges, from, outK)
-	}
+	c.edgesTo(c.sources(int32(len(nodes)-1)), outK)
 	c.succ(int(outK) + 1)
-	c.ids = append(c.ids, c.graphID(int(base), int(outK)+1))
+	c.graphID(int(base), int(outK)+1)
+}
+
+// edge notes the edge from kernel node from to kernel node to, unless
+// noted already. A node's edges in are noted one after the other, in the
+// order of the nodes, so a repeat is the edge its tail noted last, and
+// every tail's edges come in the order of their heads.
+func (c *contractor) edge(from, to int32) {
+	at := c.base + to
+	if c.last[from] == at {
+		return
+	}
+	c.last[from] = at
+	c.deg[from+1]++
+	c.edges = append(c.edges, from, to)
+}
+
+// edgesTo notes the edges from every kernel node of froms to to.
+func (c *contractor) edgesTo(froms []int32, to int32) {
+	for _, from := range froms {
+		c.edge(from, to)
+	}
 }
 
 // labelHash hashes a label for graph IDs (FNV-1a, then mixed).
@@ -616,106 +724,77 @@ func labelHash(s string) uint64 {
 	return hmix(h)
 }
 
-// graphID is the 128-bit content hash of the graph of n nodes whose first
-// label is labs[base]: its labels and successor lists, as 16 bytes.
-func (c *contractor) graphID(base, n int) string {
+// graphID appends to ids the 128-bit content hash of the graph of n
+// nodes whose first label is labs[base]: its labels and successor lists,
+// as 16 bytes.
+func (c *contractor) graphID(base, n int) {
 	h1, h2 := hmix(uint64(n)), hmix(uint64(n)^0x9e3779b97f4a7c15)
-	first := len(c.soff) - n
-	for i := range n {
-		lh := c.g.khash[c.labs[base+i]]
+	labs := c.labs[base : base+n]
+	soff := c.soff[len(c.soff)-n:]
+	khash := c.g.khash
+	for i, l := range labs {
+		lh := khash[l]
 		h1 = hmix(h1*0xbf58476d1ce4e5b9 ^ lh)
 		h2 = hmix(h2*0x94d049bb133111eb + lh)
 		end := len(c.sflat)
-		if first+i+1 < len(c.soff) {
-			end = int(c.soff[first+i+1])
+		if i+1 < len(soff) {
+			end = int(soff[i+1])
 		}
 		// Successors two at a time (a lone last one with 0, which no
 		// successor+1 is), after the node's label.
-		ss := c.sflat[c.soff[first+i]:end]
-		for k := 0; k < len(ss); k += 2 {
-			x := uint64(ss[k] + 1)
-			if k+1 < len(ss) {
-				x |= uint64(ss[k+1]+1) << 32
-			}
+		ss := c.sflat[soff[i]:end]
+		for len(ss) >= 2 {
+			x := uint64(ss[0]+1) | uint64(ss[1]+1)<<32
+			h1 = hmix(h1 ^ x)
+			h2 = hmix(h2 + x*0x2545f4914f6cdd1d)
+			ss = ss[2:]
+		}
+		if len(ss) == 1 {
+			x := uint64(ss[0] + 1)
 			h1 = hmix(h1 ^ x)
 			h2 = hmix(h2 + x*0x2545f4914f6cdd1d)
 		}
 	}
-	var b [16]byte
 	for i := range 8 {
-		b[i] = byte(h1 >> (8 * i))
-		b[8+i] = byte(h2 >> (8 * i))
+		c.ids = append(c.ids, byte(h1>>(8*i)))
 	}
-	return string(b[:])
+	for i := range 8 {
+		c.ids = append(c.ids, byte(h2>>(8*i)))
+	}
 }
 
 // sources lists the kernel nodes whose output reaches node j through
-// contracted nodes only (j's own kernel node if it has one). The list is
-// valid until the next call.
+// contracted nodes only (j's own kernel node if it has one), j being a
+// node contract has passed. The list is valid until the next call.
 func (c *contractor) sources(j int32) []int32 {
 	if k := c.kid[j]; k >= 0 || j == 0 {
 		c.one[0] = k
 		return c.one[:]
 	}
-	if !c.done[j] {
-		n := &c.nodes[j]
-		in := c.arena[n.inOff : n.inOff+n.inLen]
-		for _, i := range in {
-			if c.kid[i] < 0 && i != 0 && !c.done[i] {
-				c.sources(i)
-			}
-		}
-		off := len(c.sarena)
-		for _, i := range in {
-			if k := c.kid[i]; k >= 0 || i == 0 {
-				c.sarena = append(c.sarena, k)
-				continue
-			}
-			c.sarena = append(c.sarena, c.sarena[c.srcOff[i]:c.srcOff[i]+c.srcLen[i]]...)
-		}
-		c.srcOff[j], c.srcLen[j], c.done[j] = int32(off), int32(len(c.sarena)-off), true
-	}
 	return c.sarena[c.srcOff[j] : c.srcOff[j]+c.srcLen[j]]
 }
 
 // succ appends the successor lists of the graph of n nodes to sflat,
-// sorted and without duplicates, from the edge pairs.
+// sorted and without duplicates, from the edge pairs: edge has left out
+// the repeats and counted each node's edges, and a node's edges come in
+// the order of their heads, so placing them in that order sorts every
+// list.
 func (c *contractor) succ(n int) {
-	c.deg = append(c.deg[:0], make([]int32, n+1)...)
-	for e := 0; e < len(c.edges); e += 2 {
-		c.deg[c.edges[e]+1]++
-	}
+	deg := c.deg[:n+1]
 	for i := 1; i <= n; i++ {
-		c.deg[i] += c.deg[i-1]
+		deg[i] += deg[i-1]
 	}
 	start := len(c.sflat)
-	c.sflat = append(c.sflat, make([]int, len(c.edges)/2)...)
+	for _, d := range deg[:n] {
+		c.soff = append(c.soff, int32(start)+d)
+	}
+	c.sflat = slices.Grow(c.sflat, len(c.edges)/2)[:start+len(c.edges)/2]
 	flat := c.sflat[start:]
-	c.pos = append(c.pos[:0], c.deg[:n]...)
+	// deg[k] becomes the end of node k's list as its edges are placed.
 	for e := 0; e < len(c.edges); e += 2 {
 		f := c.edges[e]
-		flat[c.pos[f]] = int(c.edges[e+1])
-		c.pos[f]++
+		flat[deg[f]] = int(c.edges[e+1])
+		deg[f]++
 	}
-	// Sort each list (insertion sort: lists are short, and mostly
-	// sorted already, as edges come in the order of their heads) and
-	// compact them without duplicates.
-	w := 0
-	for i := range n {
-		s := flat[c.deg[i]:c.deg[i+1]]
-		for a := 1; a < len(s); a++ {
-			for b := a; b > 0 && s[b] < s[b-1]; b-- {
-				s[b], s[b-1] = s[b-1], s[b]
-			}
-		}
-		c.soff = append(c.soff, int32(start+w))
-		for k, v := range s {
-			if k > 0 && v == s[k-1] {
-				continue
-			}
-			flat[w] = v
-			w++
-		}
-	}
-	c.sflat = c.sflat[:start+w]
+	clear(deg)
 }

@@ -13,14 +13,15 @@ import "sync/atomic"
 // dinfo holds facts about a derivation subtree, computed by seal.
 type dinfo struct {
 	sealed bool
-	zero   bool  // the subtree denotes a zero primitive
-	conn   bool  // every topology call in the subtree keeps a path from in to out
-	depth  int32 // depthUse: recursive-rule expansions on the longest path down
-	nodes  int32 // derivation nodes, a shared derivation counted at each use
-	occ    int32 // swappable occurrences, a shared derivation counted at each use
+	zero   bool // the subtree denotes a zero primitive
+	conn   bool // every topology call in the subtree keeps a path from in to out
 	// flat: every kid is a tabulated subtree, so measuring the node
 	// again is a few memo lookups; its own measures are not memoised.
-	flat bool
+	// (The booleans come first and together: a Derivation is 96 bytes.)
+	flat  bool
+	depth int32 // depthUse: recursive-rule expansions on the longest path down
+	nodes int32 // derivation nodes, a shared derivation counted at each use
+	occ   int32 // swappable occurrences, a shared derivation counted at each use
 	// h1, h2 hash the tree's structure (productions by rule and index):
 	// equal trees hash equal (Key).
 	h1, h2 uint64
@@ -435,3 +436,7 @@ func (d *Derivation) storeMeasure(m *measured) {
 
 // derivMemo is the memo's type in Derivation.
 type derivMemo = atomic.Pointer[measured]
+
+// rcountMemo is Derivation's slot for its counts of occurrences per rule
+// (ruleCounts).
+type rcountMemo = atomic.Pointer[[]int32]

@@ -3,6 +3,8 @@ package dsl
 import (
 	"fmt"
 	"math"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -42,8 +44,8 @@ func TestTablesDrawAsTheSampler(t *testing.T) {
 					index[id] = i
 					checkFacts(t, name, e.d)
 					for _, k := range g.Rules {
-						if k.Swappable() && countRule(e.d, k) != countRuleWalk(e.d, k) {
-							t.Fatalf("%s %s: %s has %d occurrences of %s, remembered %d", name, r.Name, id, countRuleWalk(e.d, k), k.Name, countRule(e.d, k))
+						if k.Swappable() && g.countRule(e.d, k) != countRuleWalk(e.d, k) {
+							t.Fatalf("%s %s: %s has %d occurrences of %s, remembered %d", name, r.Name, id, countRuleWalk(e.d, k), k.Name, g.countRule(e.d, k))
 						}
 					}
 				}
@@ -127,8 +129,17 @@ func TestFactsAndOccurrences(t *testing.T) {
 			if a, b, err := s.Crossover(d, ds[0]); err == nil {
 				ds = append(ds, a, b)
 			}
+			// Children of children: their rebuilt nodes' kids are
+			// rebuilt nodes whose counts were kept by a crossover.
+			if a, b, err := s.Crossover(ds[len(ds)-1], ds[len(ds)/2]); err == nil {
+				ds = append(ds, a, b)
+				if m, err := s.Mutate(a); err == nil {
+					ds = append(ds, m)
+				}
+			}
 		}
 		for i, d := range ds {
+			checkRuleCounts(t, g, d)
 			// Keys: equal exactly for equal trees, the same for the tree
 			// parsed back from the term.
 			for _, e := range ds[:i] {
@@ -170,6 +181,24 @@ func TestFactsAndOccurrences(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// checkRuleCounts compares the counts of occurrences per rule of every
+// node of d (kept, for nodes a mutation or crossover rebuilt, from their
+// kids' counts) with a walk.
+func checkRuleCounts(t *testing.T, g *Grammar, d *Derivation) {
+	t.Helper()
+	if g.hasShared {
+		return
+	}
+	for _, r := range g.Rules {
+		if r.Swappable() && g.countRule(d, r) != countRuleWalk(d, r) {
+			t.Fatalf("%s: %d occurrences of %s counted, %d walked", d, g.countRule(d, r), r.Name, countRuleWalk(d, r))
+		}
+	}
+	for _, k := range d.Kids {
+		checkRuleCounts(t, g, k)
 	}
 }
 
@@ -451,4 +480,129 @@ func expand(kgs []KernelGraph) []LabelGraph {
 		out[i] = k.LabelGraph()
 	}
 	return out
+}
+
+// TestKernelGraphFragments checks the kernel graphs of trees whose
+// subtrees' parts are made and dropped (a subtree's first use), made and
+// kept (its second) and pasted (later), in both forms and with their IDs,
+// against the reference, on samples, mutants and crossovers of every
+// space. The trees are new to the grammar's fragments: each subtree that
+// is not tabulated is met three times in a row.
+func TestKernelGraphFragments(t *testing.T) {
+	for _, name := range memoSpaces {
+		g := spaceGrammar(t, name)
+		s := NewSampler(g, 25)
+		prev, err := s.Sample()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 60 {
+			d, err := s.Sample()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds := []*Derivation{d}
+			if m, err := s.Mutate(d); err == nil {
+				ds = append(ds, m)
+			}
+			if a, b, err := s.Crossover(d, prev); err == nil {
+				ds = append(ds, a, b)
+			}
+			prev = d
+			for _, d := range ds {
+				want, err := g.kernelGraphsViaGraph(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []string
+				for pass := range 3 {
+					lg, err := g.KernelGraphs(d)
+					if err != nil {
+						t.Fatal(err)
+					}
+					kg, err := g.KernelGraphsFrom(d, nil, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					eg := expand(kg)
+					for k := range lg {
+						if pass == 0 {
+							ids = append(ids, lg[k].ID)
+						}
+						if lg[k].ID != ids[k] || eg[k].ID != ids[k] || len(ids[k]) != 16 {
+							t.Fatalf("%s sample %d pass %d: graph %d has IDs %x and %x, first %x", name, i, pass, k, lg[k].ID, eg[k].ID, ids[k])
+						}
+						lg[k].ID, eg[k].ID = "", ""
+					}
+					if fmt.Sprint(lg) != fmt.Sprint(want) || fmt.Sprint(eg) != fmt.Sprint(want) {
+						t.Fatalf("%s sample %d pass %d: kernel graphs differ\ngot  %v\nand  %v\nwant %v\n%s", name, i, pass, lg, eg, want, d)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestMemosConcurrent breeds from and makes the kernel graphs of one
+// population in several goroutines at once: the memos kept in shared
+// nodes (counts per rule, kernel graph fragments) are written as they are
+// first needed, by whichever goroutine needs them (run with -race). Each
+// goroutine's results equal those of the same work done alone.
+func TestMemosConcurrent(t *testing.T) {
+	work := func(g *Grammar, pop []*Derivation, seed uint64) string {
+		s := NewSampler(g, seed)
+		var b strings.Builder
+		for i := range 40 {
+			x, y, err := s.Crossover(pop[i%len(pop)], pop[(i*5+1)%len(pop)])
+			if err != nil {
+				fmt.Fprintln(&b, err)
+				continue
+			}
+			for _, c := range []*Derivation{x, y} {
+				kg, err := g.KernelGraphs(c)
+				fmt.Fprintln(&b, c, err)
+				for _, k := range kg {
+					fmt.Fprintf(&b, "%x %v\n", k.ID, k.Succ)
+				}
+			}
+		}
+		return b.String()
+	}
+	population := func(g *Grammar) []*Derivation {
+		s := NewSampler(g, 26)
+		var pop []*Derivation
+		for range 8 {
+			d, err := s.Sample()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pop = append(pop, d)
+		}
+		return pop
+	}
+	const n = 4
+	// Alone: on a grammar and population of its own each time, so that
+	// no memo is made before.
+	var want [n]string
+	for i := range n {
+		g := spaceGrammar(t, "hnb201")
+		want[i] = work(g, population(g), uint64(30+i))
+	}
+	g := spaceGrammar(t, "hnb201")
+	pop := population(g)
+	var got [n]string
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i] = work(g, pop, uint64(30+i))
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if got[i] != want[i] {
+			t.Fatalf("goroutine %d: results differ from the same work done alone", i)
+		}
+	}
 }
