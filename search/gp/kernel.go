@@ -311,6 +311,12 @@ type rowCache struct {
 	// as one array grows, and left to the garbage collector.
 	chunks   [][]uint64
 	ci, used int // the chunk being filled and its used length
+	// Entry e's codes counted per iteration (counts[e], when made) and
+	// how many children it was the base of (uses[e]): a base's counts are
+	// made when its second child comes, and spare keeps them for reuse.
+	counts []*codeCounts
+	uses   []int32
+	spare  []*codeCounts
 }
 
 // codeChunk is the length of a chunk of codes (512 KiB).
@@ -372,6 +378,36 @@ func (rc *rowCache) reset(version, h, n int) {
 	clear(rc.codes)
 	rc.codes = rc.codes[:0]
 	rc.ci, rc.used = 0, 0
+	for _, c := range rc.counts {
+		if c != nil {
+			rc.spare = append(rc.spare, c)
+		}
+	}
+	clear(rc.counts)
+	rc.counts, rc.uses = rc.counts[:0], rc.uses[:0]
+}
+
+// baseCounts returns entry e's counts of codes (n nodes, iterations
+// 0..h) if it was a base before, making them now if needed, else nil.
+func (rc *rowCache) baseCounts(e, n, h int) *codeCounts {
+	for len(rc.uses) <= e {
+		rc.uses, rc.counts = append(rc.uses, 0), append(rc.counts, nil)
+	}
+	rc.uses[e]++
+	if rc.uses[e] < 2 {
+		return nil
+	}
+	c := rc.counts[e]
+	if c == nil {
+		if k := len(rc.spare); k > 0 {
+			c, rc.spare = rc.spare[k-1], rc.spare[:k-1]
+		} else {
+			c = new(codeCounts)
+		}
+		c.build(rc.codes[e], n, h)
+		rc.counts[e] = c
+	}
+	return c
 }
 
 func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
@@ -428,7 +464,8 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 			g := cands[c].graph(s.gi)
 			if eb := s.baseEntry(cands[c].base, first+k); eb >= 0 {
 				bg := cands[c].base.graph(s.gi)
-				ids, vals, sq, codes, ok := s.dict.lookupWLDelta(g, s.cur, bg, rc.codes[eb], rc.sqs[eb*hp:eb*hp+hp], rc.take(hp*g.size()))
+				bc := rc.baseCounts(eb, bg.size(), s.cur)
+				ids, vals, sq, codes, ok := s.dict.lookupWLDeltaCounts(g, s.cur, bg, rc.codes[eb], rc.sqs[eb*hp:eb*hp+hp], bc, rc.take(hp*g.size()))
 				if ok {
 					rc.codes = append(rc.codes, codes)
 					s.keep(first+k, sq)

@@ -248,39 +248,48 @@ func TestLookupWLDelta(t *testing.T) {
 		for gen := range 3 {
 			child := mutate(base, trial+gen)
 			want, wantSq, wantCodes := full(&child, h)
-			ids, vals, sq, codes, ok := d.lookupWLDelta(&child, h, &base, bcodes, bsq, []uint64{7})
-			if !ok {
-				t.Fatalf("trial %d: base not used", trial)
-			}
-			if codes[0] != 7 || !slices.Equal(codes[1:], wantCodes) {
-				t.Fatalf("trial %d gen %d: codes differ from fresh ones", trial, gen)
-			}
-			if !slices.Equal(sq, wantSq) {
-				t.Fatalf("trial %d gen %d: squared norms %v, want %v", trial, gen, sq, wantSq)
-			}
-			got := map[int32]float64{}
-			for j, id := range ids {
-				if _, dup := got[id]; dup {
-					t.Fatalf("trial %d gen %d: label %d twice", trial, gen, id)
+			// Without and with the base's codes counted per iteration.
+			var bc codeCounts
+			bc.build(bcodes, len(base.Labels), h)
+			var ids []int32
+			var vals, sq []float64
+			var codes []uint64
+			for _, counts := range []*codeCounts{nil, &bc} {
+				var ok bool
+				ids, vals, sq, codes, ok = d.lookupWLDeltaCounts(&child, h, &base, bcodes, bsq, counts, []uint64{7})
+				if !ok {
+					t.Fatalf("trial %d: base not used", trial)
 				}
-				if vals[j] == 0 {
-					t.Fatalf("trial %d gen %d: zero difference for label %d", trial, gen, id)
+				if codes[0] != 7 || !slices.Equal(codes[1:], wantCodes) {
+					t.Fatalf("trial %d gen %d: codes differ from fresh ones", trial, gen)
 				}
-				got[id] = vals[j]
-			}
-			wantD := map[int32]float64{}
-			for id, v := range want {
-				if v != bhist[id] {
-					wantD[id] = v - bhist[id]
+				if !slices.Equal(sq, wantSq) {
+					t.Fatalf("trial %d gen %d: squared norms %v, want %v", trial, gen, sq, wantSq)
 				}
-			}
-			for id, v := range bhist {
-				if _, ok := want[id]; !ok {
-					wantD[id] = -v
+				got := map[int32]float64{}
+				for j, id := range ids {
+					if _, dup := got[id]; dup {
+						t.Fatalf("trial %d gen %d: label %d twice", trial, gen, id)
+					}
+					if vals[j] == 0 {
+						t.Fatalf("trial %d gen %d: zero difference for label %d", trial, gen, id)
+					}
+					got[id] = vals[j]
 				}
-			}
-			if !maps.Equal(got, wantD) {
-				t.Fatalf("trial %d gen %d: differences %v, want %v", trial, gen, got, wantD)
+				wantD := map[int32]float64{}
+				for id, v := range want {
+					if v != bhist[id] {
+						wantD[id] = v - bhist[id]
+					}
+				}
+				for id, v := range bhist {
+					if _, ok := want[id]; !ok {
+						wantD[id] = -v
+					}
+				}
+				if !maps.Equal(got, wantD) {
+					t.Fatalf("trial %d gen %d: differences %v, want %v", trial, gen, got, wantD)
+				}
 			}
 			// The next generation is computed from this one's results.
 			base, bhist, bsq, bcodes = child, want, slices.Clone(sq), slices.Clone(codes[1:])
@@ -445,7 +454,8 @@ func randSym(r *rand.Rand, n, rank int, diag float64) *mat.SymDense {
 // children from their parent's, as the acquisition optimiser does for
 // every candidate: the full graphs of hnb201 architectures (about 190
 // nodes), a dictionary of 400 observations, h = 4, and the mutants and
-// crossover children of one parent.
+// crossover children of one parent, with and without the parent's codes
+// counted.
 func BenchmarkLookupWLDelta(b *testing.B) {
 	src, err := os.ReadFile("../../testdata/spaces/hnb201.nasg")
 	if err != nil {
@@ -490,8 +500,20 @@ func BenchmarkLookupWLDelta(b *testing.B) {
 			kids = append(kids, full(c))
 		}
 	}
-	var codes []uint64
-	for i := 0; b.Loop(); i++ {
-		_, _, _, codes, _ = d.lookupWLDelta(&kids[i%len(kids)], h, &base, bcodes, bsq, codes[:0])
+	// The changed labels counted among the unchanged nodes by a scan of
+	// the child, or from the parent's counts (made once: a parent has
+	// many children).
+	var bc codeCounts
+	bc.build(bcodes, base.size(), h)
+	for _, c := range []struct {
+		name   string
+		counts *codeCounts
+	}{{"scan", nil}, {"counts", &bc}} {
+		b.Run(c.name, func(b *testing.B) {
+			var codes []uint64
+			for i := 0; b.Loop(); i++ {
+				_, _, _, codes, _ = d.lookupWLDeltaCounts(&kids[i%len(kids)], h, &base, bcodes, bsq, c.counts, codes[:0])
+			}
+		})
 	}
 }

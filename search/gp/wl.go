@@ -517,6 +517,14 @@ func (d *dict) csr(g *Graph, sc *csrScratch) ([]int32, []int) {
 // computes g in full). The results live until the next lookup; g's codes
 // are appended to codes.
 func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq []float64, codes []uint64) (ids []int32, vals, sq []float64, _ []uint64, ok bool) {
+	return d.lookupWLDeltaCounts(g, h, base, bcodes, bsq, nil, codes)
+}
+
+// lookupWLDeltaCounts is lookupWLDelta given, when bc is not nil, the
+// base's codes counted per iteration (codeCounts.build of bcodes): the
+// counts of the changed labels among the unchanged nodes are then the
+// base's counts less the removed ones, not a scan of all nodes.
+func (d *dict) lookupWLDeltaCounts(g *Graph, h int, base *Graph, bcodes []uint64, bsq []float64, bc *codeCounts, codes []uint64) (ids []int32, vals, sq []float64, _ []uint64, ok bool) {
 	n, nb := g.size(), base.size()
 	if len(bcodes) != (h+1)*nb || len(bsq) != h+1 {
 		return nil, nil, nil, codes, false
@@ -544,7 +552,7 @@ func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq 
 	for _, c := range bcodes[p : nb-q] {
 		tl.add(c, -1)
 	}
-	sq[0] = bsq[0] + d.settle(c0)
+	sq[0] = bsq[0] + d.settle(c0, bc, 0)
 	changed := d.changed // the nodes refined so far, by distance
 	for t := 1; t <= h; t++ {
 		var tab *table
@@ -570,7 +578,7 @@ func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq 
 		for _, c := range bt[p : nb-q] {
 			tl.add(c, -1)
 		}
-		sq[t] = bsq[t] + d.settle(cur)
+		sq[t] = bsq[t] + d.settle(cur, bc, t)
 	}
 	return d.dids, d.dvals, sq, codes, true
 }
@@ -581,32 +589,48 @@ func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq 
 // the known ones to d.dids and d.dvals, and returns the change of the
 // squared norm, Σ (s+a)² − (s+r)² = (a−r)(2s+a+r) over codes with s
 // unchanged, a added and r removed occurrences.
-func (d *dict) settle(cur []uint64) float64 {
+func (d *dict) settle(cur []uint64, bc *codeCounts, t int) float64 {
 	tl := &d.tally
-	// Keep the codes whose count changed; filter them by a 1024-bit
-	// Bloom filter so that most unchanged nodes cost a bit test.
-	var filter [16]uint64
+	// Keep the codes whose count changed.
 	live := tl.order[:0]
 	for _, k := range tl.order {
 		if tl.net[k] != 0 {
 			live = append(live, k)
-			b := (tl.keys[k] * 0x9e3779b97f4a7c15) >> 54
-			filter[b>>6] |= 1 << (b & 63)
 		}
 	}
 	tl.order = live
 	if len(live) == 0 {
 		return 0
 	}
-	// Count them among all nodes: the changed nodes' codes are the added
-	// ones, subtracted below.
+	dsq := int64(0)
+	if bc != nil {
+		// The base's count of a code less its removed occurrences.
+		for _, k := range live {
+			net, sum := int64(tl.net[k]), int64(tl.sum[k])
+			x := tl.keys[k]
+			s := int64(bc.count(t, x)) - (sum-net)/2
+			dsq += net * (2*s + sum)
+			if x&unknown == 0 {
+				d.dids = append(d.dids, int32(x))
+				d.dvals = append(d.dvals, float64(net))
+			}
+		}
+		return float64(dsq)
+	}
+	// Count them among all nodes (the changed nodes' codes are the added
+	// ones, subtracted below), filtered by a 1024-bit Bloom filter so
+	// that most nodes cost a bit test.
+	var filter [16]uint64
+	for _, k := range live {
+		b := (tl.keys[k] * 0x9e3779b97f4a7c15) >> 54
+		filter[b>>6] |= 1 << (b & 63)
+	}
 	for _, x := range cur {
 		b := (x * 0x9e3779b97f4a7c15) >> 54
 		if filter[b>>6]&(1<<(b&63)) != 0 {
 			tl.countSame(x)
 		}
 	}
-	dsq := int64(0)
 	for _, k := range live {
 		net, sum := int64(tl.net[k]), int64(tl.sum[k])
 		s := int64(tl.same[k]) - (sum+net)/2
@@ -617,6 +641,56 @@ func (d *dict) settle(cur []uint64) float64 {
 		}
 	}
 	return float64(dsq)
+}
+
+// codeCounts counts a graph's WL codes per iteration, for the graphs
+// that are the base of several children: an open-addressing table per
+// iteration (a count of 0 marks a free slot).
+type codeCounts struct {
+	keys  []uint64
+	cnt   []int32
+	size  int // slots per iteration, a power of two
+	shift uint8
+}
+
+// build counts codes: h+1 iterations of n codes (lookupWLCodes' layout).
+func (c *codeCounts) build(codes []uint64, n, h int) {
+	c.size = 64
+	for c.size < 2*n {
+		c.size *= 2
+	}
+	c.shift = uint8(64 - bits.TrailingZeros(uint(c.size)))
+	c.keys = slices.Grow(c.keys[:0], c.size*(h+1))[:c.size*(h+1)]
+	c.cnt = slices.Grow(c.cnt[:0], c.size*(h+1))[:c.size*(h+1)]
+	clear(c.cnt)
+	mask := uint64(c.size - 1)
+	for t := range h + 1 {
+		keys, cnt := c.keys[t*c.size:(t+1)*c.size], c.cnt[t*c.size:(t+1)*c.size]
+		for _, x := range codes[t*n : (t+1)*n] {
+			for i := (x * 0x9e3779b97f4a7c15) >> c.shift; ; i = (i + 1) & mask {
+				if cnt[i] == 0 {
+					keys[i], cnt[i] = x, 1
+					break
+				}
+				if keys[i] == x {
+					cnt[i]++
+					break
+				}
+			}
+		}
+	}
+}
+
+// count returns how often code x occurs at iteration t.
+func (c *codeCounts) count(t int, x uint64) int32 {
+	keys, cnt := c.keys[t*c.size:(t+1)*c.size], c.cnt[t*c.size:(t+1)*c.size]
+	mask := uint64(c.size - 1)
+	for i := (x * 0x9e3779b97f4a7c15) >> c.shift; cnt[i] != 0; i = (i + 1) & mask {
+		if keys[i] == x {
+			return cnt[i]
+		}
+	}
+	return 0
 }
 
 // tally counts codes added (+1) and removed (-1) in O(1) per code, and
