@@ -202,6 +202,24 @@ func checkRuleCounts(t *testing.T, g *Grammar, d *Derivation) {
 	}
 }
 
+// family returns a sample, its mutant and its crossover children with
+// prev (those the operators make), and the sample, the next call's prev.
+func family(t *testing.T, s *Sampler, prev *Derivation) ([]*Derivation, *Derivation) {
+	t.Helper()
+	d, err := s.Sample()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := []*Derivation{d}
+	if m, err := s.Mutate(d); err == nil {
+		ds = append(ds, m)
+	}
+	if a, b, err := s.Crossover(d, prev); err == nil {
+		ds = append(ds, a, b)
+	}
+	return ds, d
+}
+
 func countRuleWalk(d *Derivation, r *Rule) int {
 	n := 0
 	if d.Rule() == r {
@@ -271,18 +289,8 @@ func TestKernelGraphsDirect(t *testing.T) {
 		}
 		byID, byContent := map[string]string{}, map[string]string{}
 		for i := range 300 {
-			d, err := s.Sample()
-			if err != nil {
-				t.Fatal(err)
-			}
-			ds := []*Derivation{d}
-			if m, err := s.Mutate(d); err == nil {
-				ds = append(ds, m)
-			}
-			if a, b, err := s.Crossover(d, prev); err == nil {
-				ds = append(ds, a, b)
-			}
-			prev = d
+			var ds []*Derivation
+			ds, prev = family(t, s, prev)
 			for _, d := range ds {
 				got, err := g.KernelGraphs(d)
 				if err != nil {
@@ -497,18 +505,8 @@ func TestKernelGraphFragments(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range 60 {
-			d, err := s.Sample()
-			if err != nil {
-				t.Fatal(err)
-			}
-			ds := []*Derivation{d}
-			if m, err := s.Mutate(d); err == nil {
-				ds = append(ds, m)
-			}
-			if a, b, err := s.Crossover(d, prev); err == nil {
-				ds = append(ds, a, b)
-			}
-			prev = d
+			var ds []*Derivation
+			ds, prev = family(t, s, prev)
 			for _, d := range ds {
 				want, err := g.kernelGraphsViaGraph(d)
 				if err != nil {

@@ -96,19 +96,26 @@ func TestTrsmSolves(t *testing.T) {
 	}
 }
 
+// specialOrNormal returns a source of normal deviates with, one time in
+// ten, a zero of either sign, an infinity, a NaN, a huge or a subnormal
+// number.
+func specialOrNormal(r *rand.Rand) func() float64 {
+	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.NaN(), 1e308, 5e-324}
+	return func() float64 {
+		if r.IntN(10) == 0 {
+			return special[r.IntN(len(special))]
+		}
+		return r.NormFloat64()
+	}
+}
+
 // TestFused4x2Go checks the portable fused4x2Go against fused4x2 and
 // its assembly versions on amd64 (SSE2, AVX) to the last bit, on every
 // length up to 20 and a long one, with zeros, infinities and NaNs among
 // the inputs.
 func TestFused4x2Go(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.NaN(), 1e308, 5e-324}
-	val := func() float64 {
-		if r.IntN(10) == 0 {
-			return special[r.IntN(len(special))]
-		}
-		return r.NormFloat64()
-	}
+	val := specialOrNormal(r)
 	for n := range 22 {
 		if n == 21 {
 			n = 403
@@ -273,13 +280,7 @@ func trsmGonum(m, n int, a []float64, lda int, b []float64, ldb int) {
 // TestFused4x2Go.
 func TestFused4x4Go(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 16))
-	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.NaN(), 1e308, 5e-324}
-	val := func() float64 {
-		if r.IntN(10) == 0 {
-			return special[r.IntN(len(special))]
-		}
-		return r.NormFloat64()
-	}
+	val := specialOrNormal(r)
 	for n := range 22 {
 		if n == 21 {
 			n = 403
