@@ -329,7 +329,7 @@ func TestLookupWLFrom(t *testing.T) {
 		want = cloneSegs(want)
 		wantSq = slices.Clone(wantSq)
 		wantCodes := slices.Clone(d.ccurAll(&child, h))
-		ids, vals, gotSq, gotCodes, ok := d.lookupWLDelta(&child, h, &base, bcodes, bsq, nil)
+		ids, vals, gotSq, gotCodes, ok := d.lookupWLDelta(&child, h, &base, bcodes, bsq, nil, nil)
 		if !ok || !slices.Equal(gotSq, wantSq) || !slices.Equal(gotCodes, wantCodes) {
 			t.Fatalf("trial %d: codes from the base differ from fresh ones", trial)
 		}

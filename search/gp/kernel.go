@@ -465,7 +465,7 @@ func (s *wlSlot) cross(cands []Arch, w float64, out []float64) {
 			if eb := s.baseEntry(cands[c].base, first+k); eb >= 0 {
 				bg := cands[c].base.graph(s.gi)
 				bc := rc.baseCounts(eb, bg.size(), s.cur)
-				ids, vals, sq, codes, ok := s.dict.lookupWLDeltaCounts(g, s.cur, bg, rc.codes[eb], rc.sqs[eb*hp:eb*hp+hp], bc, rc.take(hp*g.size()))
+				ids, vals, sq, codes, ok := s.dict.lookupWLDelta(g, s.cur, bg, rc.codes[eb], rc.sqs[eb*hp:eb*hp+hp], bc, rc.take(hp*g.size()))
 				if ok {
 					rc.codes = append(rc.codes, codes)
 					s.keep(first+k, sq)

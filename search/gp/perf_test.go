@@ -256,7 +256,7 @@ func TestLookupWLDelta(t *testing.T) {
 			var codes []uint64
 			for _, counts := range []*codeCounts{nil, &bc} {
 				var ok bool
-				ids, vals, sq, codes, ok = d.lookupWLDeltaCounts(&child, h, &base, bcodes, bsq, counts, []uint64{7})
+				ids, vals, sq, codes, ok = d.lookupWLDelta(&child, h, &base, bcodes, bsq, counts, []uint64{7})
 				if !ok {
 					t.Fatalf("trial %d: base not used", trial)
 				}
@@ -298,7 +298,7 @@ func TestLookupWLDelta(t *testing.T) {
 	// Codes that do not fit the base are refused.
 	g := randGraph(r, 10, 5, nil)
 	_, bsq, bcodes := full(&g, 2)
-	if _, _, _, _, ok := d.lookupWLDelta(&g, 3, &g, bcodes, bsq, nil); ok {
+	if _, _, _, _, ok := d.lookupWLDelta(&g, 3, &g, bcodes, bsq, nil, nil); ok {
 		t.Fatal("codes of h=2 used at h=3")
 	}
 }
@@ -512,7 +512,7 @@ func BenchmarkLookupWLDelta(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			var codes []uint64
 			for i := 0; b.Loop(); i++ {
-				_, _, _, codes, _ = d.lookupWLDeltaCounts(&kids[i%len(kids)], h, &base, bcodes, bsq, c.counts, codes[:0])
+				_, _, _, codes, _ = d.lookupWLDelta(&kids[i%len(kids)], h, &base, bcodes, bsq, c.counts, codes[:0])
 			}
 		})
 	}

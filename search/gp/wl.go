@@ -513,18 +513,12 @@ func (d *dict) csr(g *Graph, sc *csrScratch) ([]int32, []int) {
 // code at iteration t when its neighbourhood of t hops is the base node's,
 // and only the other nodes are refined and counted: the rest are copied
 // in bulk and only scanned for the labels whose count changed (for the
-// norms). ok is false when the base's codes do not fit (the caller then
-// computes g in full). The results live until the next lookup; g's codes
-// are appended to codes.
-func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq []float64, codes []uint64) (ids []int32, vals, sq []float64, _ []uint64, ok bool) {
-	return d.lookupWLDeltaCounts(g, h, base, bcodes, bsq, nil, codes)
-}
-
-// lookupWLDeltaCounts is lookupWLDelta given, when bc is not nil, the
-// base's codes counted per iteration (codeCounts.build of bcodes): the
-// counts of the changed labels among the unchanged nodes are then the
-// base's counts less the removed ones, not a scan of all nodes.
-func (d *dict) lookupWLDeltaCounts(g *Graph, h int, base *Graph, bcodes []uint64, bsq []float64, bc *codeCounts, codes []uint64) (ids []int32, vals, sq []float64, _ []uint64, ok bool) {
+// norms), or, when bc is not nil (the base's codes counted per iteration,
+// codeCounts.build of bcodes), those labels' counts are the base's less
+// the removed ones. ok is false when the base's codes do not fit (the
+// caller then computes g in full). The results live until the next
+// lookup; g's codes are appended to codes.
+func (d *dict) lookupWLDelta(g *Graph, h int, base *Graph, bcodes []uint64, bsq []float64, bc *codeCounts, codes []uint64) (ids []int32, vals, sq []float64, _ []uint64, ok bool) {
 	n, nb := g.size(), base.size()
 	if len(bcodes) != (h+1)*nb || len(bsq) != h+1 {
 		return nil, nil, nil, codes, false
@@ -738,14 +732,14 @@ func (c *tally) countSame(code uint64) {
 
 // align maps the nodes of g to those of base by their longest common
 // prefix and suffix of labels (d.alignP and d.alignQ; d.at[i] is node i's
-// base node or -1) and returns each node's distance to a difference,
-// capped at h+1: 0 for a node without a base node, at most 1 for one whose
-// successors are not, through the map, its base node's, else one more
-// than its nearest successor's. A node's code at iteration t is its base
-// node's exactly when its distance exceeds t. d.changed lists the nodes
-// of distance ≤ h by distance, d.byDist[t] counting those ≤ t. off and
-// adj are g's successor lists.
-func (d *dict) align(g, base *Graph, off []int32, adj []int, h int) []int32 {
+// base node or -1) and finds each node's distance to a difference
+// (d.dist), capped at h+1: 0 for a node without a base node, at most 1
+// for one whose successors are not, through the map, its base node's,
+// else one more than its nearest successor's. A node's code at iteration
+// t is its base node's exactly when its distance exceeds t. d.changed
+// lists the nodes of distance ≤ h by distance, d.byDist[t] counting those
+// ≤ t. off and adj are g's successor lists.
+func (d *dict) align(g, base *Graph, off []int32, adj []int, h int) {
 	n, nb := g.size(), base.size()
 	p, q := 0, 0
 	if len(g.names) > 0 && len(base.names) > 0 && &g.names[0] == &base.names[0] {
@@ -888,7 +882,6 @@ func (d *dict) align(g, base *Graph, off []int32, adj []int, h int) []int32 {
 	// byDist[t] counts those ≤ t.
 	copy(d.byDist, d.byDist[1:])
 	d.byDist = d.byDist[:h+1]
-	return dist
 }
 
 // sameSuffix reports whether the last q nodes of g (successor lists off,
