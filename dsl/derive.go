@@ -710,7 +710,7 @@ func (m *matcher) rule(r *Rule, n *termNode, depth int) *Derivation {
 			if r.Shared {
 				m.shared[r] = d
 			}
-			return d
+			return r.interned(d)
 		}
 	}
 	m.failf(n, depth, "%s is not an alternative of %s here (alternatives: %s)", n.name, r.Name, strings.Join(names, ", "))

@@ -152,8 +152,10 @@ type Rule struct {
 	minBudget int  // smallest depth budget that lets it derive a finite term
 	idx       int  // index in Grammar.Rules
 	// table holds every derivation of a closed rule with its probability
-	// (memo.go); nil for other rules.
-	table *[2][]tentry
+	// (memo.go); nil for other rules. tabled finds them by structural
+	// hash, for the parser to share them as the sampler does.
+	table  *[2][]tentry
+	tabled map[[2]uint64]*Derivation
 }
 
 // Recursive reports whether the rule can derive itself.

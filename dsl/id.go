@@ -174,7 +174,7 @@ func (p *idParser) rule(r *Rule, depth int) *Derivation {
 				}
 				p.shared[r] = d
 			}
-			return d
+			return r.interned(d)
 		}
 	}
 	p.i = body

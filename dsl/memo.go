@@ -121,6 +121,17 @@ type tentry struct {
 	alias int32
 }
 
+// interned returns the table's node of the sealed derivation d of r when
+// r is tabulated, else d: parsed trees then share their tabulated parts
+// (a cell's operations) as sampled trees do, and with them those parts'
+// memos, and a run's trials take a fraction of the memory.
+func (r *Rule) interned(d *Derivation) *Derivation {
+	if t, ok := r.tabled[[2]uint64{d.info.h1, d.info.h2}]; ok {
+		return t
+	}
+	return d
+}
+
 // maxTable bounds the derivations tabulated per rule.
 const maxTable = 4096
 
@@ -149,9 +160,18 @@ func (g *Grammar) tabulate() {
 	}
 	t := &tabler{tables: map[*Rule]*[2][]tentry{}, nrules: len(g.Rules)}
 	for _, r := range g.Rules {
-		r.table = nil
+		r.table, r.tabled = nil, nil
 		if isClosed(r) {
 			r.table = t.rule(r)
+		}
+		if r.table != nil {
+			r.tabled = map[[2]uint64]*Derivation{}
+			for _, tb := range r.table {
+				for _, e := range tb {
+					f := e.d.facts()
+					r.tabled[[2]uint64{f.h1, f.h2}] = e.d
+				}
+			}
 		}
 	}
 	for _, r := range g.Rules {

@@ -604,3 +604,52 @@ func TestMemosConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestParsedShareTables checks that a parsed term and a parsed identifier
+// share the tables' nodes for their tabulated subtrees, as sampled trees
+// do, and are the tree that was sampled.
+func TestParsedShareTables(t *testing.T) {
+	shared := 0
+	for _, name := range memoSpaces {
+		g := spaceGrammar(t, name)
+		s := NewSampler(g, 31)
+		for range 50 {
+			d, err := s.Sample()
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := g.ParseTerm(d.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := g.ParseID(d.ID())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.ID() != d.ID() || p.Key() != d.Key() || q.ID() != d.ID() || q.Key() != d.Key() {
+				t.Fatalf("%s: parsed %s and %s, sampled %s", name, p.ID(), q.ID(), d.ID())
+			}
+			var walk func(x *Derivation)
+			walk = func(x *Derivation) {
+				if r := x.Rule(); r.table != nil {
+					f := x.facts()
+					if c := r.tabled[[2]uint64{f.h1, f.h2}]; c != nil {
+						if c != x {
+							t.Fatalf("%s: parsed %s is not the table's node", name, x.ID())
+						}
+						shared++
+						return
+					}
+				}
+				for _, k := range x.Kids {
+					walk(k)
+				}
+			}
+			walk(p)
+			walk(q)
+		}
+	}
+	if shared == 0 {
+		t.Fatal("no parsed subtree came from a table")
+	}
+}
