@@ -236,7 +236,9 @@ func WriteTable(w io.Writer, r *Run) {
 		rank := fmt.Sprint(i + 1)
 		if t.OK() {
 			acc = ScoreText(t)
-			loss = fmt.Sprintf("%.4f", t.Loss)
+			if t.Objective == nil { // a zero-cost score has no training loss
+				loss = fmt.Sprintf("%.4f", t.Loss)
+			}
 		} else {
 			rank = "-"
 			acc = "failed: " + t.Failure

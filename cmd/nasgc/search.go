@@ -158,8 +158,13 @@ settings; FILE may be left out.`,
 			} else {
 				fmt.Fprintf(stderr, "nasgc: %s search of %s: %d evaluations, seed %d, max_depth %d, %d worker(s) with %d thread(s) each\n", s.Strategy, name, s.Evaluations, s.Seed, s.MaxDepth, workers, threads)
 			}
-			fmt.Fprintf(stderr, "each candidate trains %s on %s %s training images (batch %d) and is tested on %s test images; time limit %s each\n",
-				budget, count(t.Subset), t.Dataset, t.Batch, count(t.Test), s.Timeout)
+			if t.Objective == "naswot" {
+				fmt.Fprintf(stderr, "each candidate is scored by NASWOT at initialisation on one batch of %d %s training images, without training; time limit %s each\n",
+					t.Batch, t.Dataset, s.Timeout)
+			} else {
+				fmt.Fprintf(stderr, "each candidate trains %s on %s %s training images (batch %d) and is tested on %s test images; time limit %s each\n",
+					budget, count(t.Subset), t.Dataset, t.Batch, count(t.Test), s.Timeout)
+			}
 			if !resume {
 				fmt.Fprintf(stderr, "(these are the file's settings; change them with --evaluations, --subset, --test, --epochs, --steps)\n")
 			}

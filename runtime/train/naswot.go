@@ -24,17 +24,24 @@ var naswotOps = map[string]bool{"nn.relu": true, "nn.hardswish": true, "nn.mish"
 // on which images i and j agree; the score is log|det K|. Higher is
 // better: a network whose units separate the images well scores high.
 func NASWOT(p Program, seed uint64, set *data.Set, batch int) (float64, error) {
+	score, _, err := naswot(p, seed, set, batch)
+	return score, err
+}
+
+// naswot is NASWOT, also returning the network it built (nil if it built
+// none), whose size a run reports.
+func naswot(p Program, seed uint64, set *data.Set, batch int) (float64, *nn.Net, error) {
 	if err := p.validate(); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if set.Len() < batch {
-		return 0, fmt.Errorf("naswot: %d images are fewer than one batch of %d", set.Len(), batch)
+		return 0, nil, fmt.Errorf("naswot: %d images are fewer than one batch of %d", set.Len(), batch)
 	}
 	net := nn.NewNet(nn.Float32, seed)
 	c, h, w := p.Input[0], p.Input[1], p.Input[2]
 	b, in, _, err := net.Build(nn.Train, p.Model, batch, c, h, w)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	var acts []*G.Value
 	for _, n := range b.Graph().AllNodes() {
@@ -45,21 +52,21 @@ func NASWOT(p Program, seed uint64, set *data.Set, batch int) (float64, error) {
 		}
 	}
 	if len(acts) == 0 {
-		return 0, errors.New("naswot: the network has no ReLU-like activation to read")
+		return 0, net, errors.New("naswot: the network has no ReLU-like activation to read")
 	}
 	x, err := bind(in, batch*c*h*w)
 	if err != nil {
-		return 0, err
+		return 0, net, err
 	}
 	vm, err := b.Machine()
 	if err != nil {
-		return 0, err
+		return 0, net, err
 	}
 	defer vm.Close()
 	idx := data.Permutation(set.Len(), seed, 0)[:batch]
 	data.Fill(set, idx, x, make([]float32, batch*p.Classes))
 	if err := vm.RunAll(); err != nil {
-		return 0, err
+		return 0, net, err
 	}
 	// Pack every image's code into 64-bit words.
 	codes := make([][]uint64, batch)
@@ -67,11 +74,11 @@ func NASWOT(p Program, seed uint64, set *data.Set, batch int) (float64, error) {
 	for _, v := range acts {
 		t, ok := (*v).(*tensor.Dense)
 		if !ok {
-			return 0, fmt.Errorf("naswot: activation value of type %T", *v)
+			return 0, net, fmt.Errorf("naswot: activation value of type %T", *v)
 		}
 		vals, ok := t.Data().([]float32)
 		if !ok {
-			return 0, fmt.Errorf("naswot: activation data of type %T", t.Data())
+			return 0, net, fmt.Errorf("naswot: activation data of type %T", t.Data())
 		}
 		per := len(vals) / batch
 		units += per
@@ -79,7 +86,7 @@ func NASWOT(p Program, seed uint64, set *data.Set, batch int) (float64, error) {
 			codes[i] = appendBits(codes[i], vals[i*per:(i+1)*per])
 		}
 	}
-	return naswotScore(codes, units), nil
+	return naswotScore(codes, units), net, nil
 }
 
 // appendBits appends the signs (x > 0) of xs to a bit code. Codes are

@@ -113,7 +113,7 @@ func TestNASWOTObjective(t *testing.T) {
 	p := naswotNet(8)
 	p.Defaults = Config{Dataset: DatasetSynthetic, Epochs: 1, Batch: 32, Subset: 200, Test: 50, LR: 0.1, Objective: ObjectiveNASWOT, Seed: 5}
 	res := Run(context.Background(), p, p.Defaults, io.Discard)
-	if res.Status != StatusOK || res.Objective == nil || res.Steps != 0 {
+	if res.Status != StatusOK || res.Objective == nil || res.Steps != 0 || res.Params <= 0 || res.FLOPs <= 0 {
 		t.Fatalf("result %+v", res)
 	}
 }

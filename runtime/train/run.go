@@ -207,8 +207,11 @@ func (r *runner) run() error {
 
 	if cfg.Objective == ObjectiveNASWOT {
 		start := time.Now()
-		score, err := NASWOT(p, cfg.Seed, trainSet, cfg.Batch)
+		score, net, err := naswot(p, cfg.Seed, trainSet, cfg.Batch)
 		r.res.TrainSeconds = time.Since(start).Seconds()
+		if net != nil {
+			r.res.Params, r.res.FLOPs = net.NumParams(), net.FLOPs()
+		}
 		if err != nil {
 			return &failure{FailCrash, err}
 		}
